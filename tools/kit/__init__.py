@@ -1,0 +1,1 @@
+"""The kit command line: `./kit <command>`. One module per command in commands/."""

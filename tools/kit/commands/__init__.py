@@ -1,0 +1,7 @@
+"""The `./kit` commands, one module each, in the order `./kit --help` lists them."""
+
+COMMANDS: list[str] = [
+    "build",
+    "test",
+    "demo",
+]
