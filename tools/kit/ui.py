@@ -40,7 +40,7 @@ def step(title: str) -> Iterator[None]:
     info(f"   done: {title} ({time.monotonic() - start:.1f}s)")
 
 
-def run(cmd: Sequence[str], *, cwd: Path = ROOT, what: str, hint: str = "") -> None:
+def run_process(cmd: Sequence[str], *, cwd: Path = ROOT, what: str, hint: str = "") -> None:
     """Run a command, streaming its output; raise KitError naming `what` on failure."""
     proc = subprocess.run(list(cmd), cwd=cwd)
     if proc.returncode != 0:
