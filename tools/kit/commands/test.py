@@ -65,4 +65,3 @@ def run(args: argparse.Namespace) -> int:
             pytest_command(args), cwd=ROOT, what="pytest", hint="the failing tests are listed above"
         )
     return 0
-

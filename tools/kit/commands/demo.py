@@ -1,0 +1,151 @@
+"""`./kit demo`: one operator, followed through the whole contribution loop.
+
+The tour a new contributor takes once: the op's YAML entry, the code the
+generator makes from it, the hand-written kernels, the build, a call from
+Python compared with torch, the live dispatch table, and the op's tests. It
+writes only into `build/` and `.kit/` (both ignored by git): the learner's
+tree is left exactly as it was, which the demo checks at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import textwrap
+
+from tools.kit.ui import ROOT, KitError, info, run_process, step
+
+NAME = "demo"
+HELP = "set up, build, and walk one op from its YAML entry to its tests"
+
+SCRATCH = ROOT / ".kit" / "demo"
+KERNEL_DIRS = ("aten_mini/native",)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--op", default="softplus", help="the op to follow (default: softplus)")
+    parser.add_argument("--no-tests", action="store_true", help="skip running the op's tests")
+
+
+def _say(title: str, body: str = "") -> None:
+    print(f"\n=== {title}")
+    if body:
+        print(textwrap.indent(body.rstrip("\n"), "    "))
+
+
+def _tree_state() -> str:
+    out = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return out.stdout
+
+
+def _show_yaml_entries(op: str) -> None:
+    from torchgen_mini.model import parse_native_yaml
+
+    parsed = parse_native_yaml(str(ROOT / "native_functions.yaml"), str(ROOT / "tags.yaml"))
+    found = [f for f in parsed.native_functions if f.root_name == op]
+    if not found:
+        raise KitError(f"no op named '{op}' in native_functions.yaml; try --op add")
+    lines = [f"{f.loc}: {f.func}" for f in found]
+    _say(
+        f"1. The schema: {len(found)} entries for '{op}' in native_functions.yaml", "\n".join(lines)
+    )
+
+
+def _generate(op: str) -> None:
+    out = SCRATCH / "generated"
+    run_process(
+        [
+            sys.executable,
+            "-m",
+            "torchgen_mini",
+            "gen",
+            "--yaml",
+            "native_functions.yaml",
+            "--tags",
+            "tags.yaml",
+            "--out",
+            str(out),
+        ],
+        what="codegen",
+    )
+    pattern = re.compile(rf"\b{re.escape(op)}(_out|_)?\b")
+    shown = []
+    for path in sorted(out.iterdir()):
+        hits = [ln.rstrip() for ln in path.read_text().splitlines() if pattern.search(ln)]
+        if hits:
+            shown.append(f"{path.name} ({len(hits)} lines), e.g.:")
+            shown.extend(f"    {h.strip()[:110]}" for h in hits[:3])
+    _say(
+        f"2. What torchgen_mini generates for '{op}' (into {out.relative_to(ROOT)})",
+        "\n".join(shown),
+    )
+
+
+def _show_kernels(op: str) -> None:
+    definition = re.compile(rf"^\S.*\b{re.escape(op)}(_out|_kernel|_)?\s*\(")
+    hits = []
+    for d in KERNEL_DIRS:
+        for path in sorted((ROOT / d).rglob("*")):
+            if path.suffix not in (".cpp", ".cu", ".h"):
+                continue
+            for no, line in enumerate(path.read_text().splitlines(), 1):
+                if definition.search(line):
+                    hits.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()[:90]}")
+    _say(f"3. The hand-written kernels for '{op}'", "\n".join(hits) or "(none: a composite op)")
+
+
+CALL_SNIPPET = """
+import torch, aten_mini
+x = torch.randn(4, 1000, dtype=torch.float32)
+ours = aten_mini.{op}(x)
+theirs = getattr(torch, "{op}", None) or getattr(torch.nn.functional, "{op}")
+torch.testing.assert_close(ours, theirs(x))
+print("aten_mini.{op}(x) matches torch on a", tuple(x.shape), "float32 tensor")
+print(torch._C._dispatch_dump("aten_mini::{op}"))
+"""
+
+
+def _call(op: str) -> None:
+    _say(f"4. Calling aten_mini.{op} from Python, next to torch")
+    run_process(
+        [sys.executable, "-c", CALL_SNIPPET.format(op=op)],
+        what=f"calling aten_mini.{op}",
+        hint="the build is stale or the kernel is wrong; run ./kit build",
+    )
+
+
+def _tests(op: str) -> None:
+    _say(f"5. The tests of '{op}' (./kit test -k {op})")
+    run_process(
+        [sys.executable, "-m", "pytest", "test", "-q", "-k", op, "-p", "no:cacheprovider"],
+        what=f"the tests of {op}",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from tools.kit.commands.build import ensure_built
+
+    before = _tree_state()
+    with step("set up and build (incremental after the first time)"):
+        ensure_built()
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    with step(f"follow '{args.op}' through the kit"):
+        _show_yaml_entries(args.op)
+        _generate(args.op)
+        _show_kernels(args.op)
+        _call(args.op)
+        if not args.no_tests:
+            _tests(args.op)
+    if _tree_state() != before:
+        raise KitError("the demo changed your working tree; please report this as a bug")
+    _say(
+        "Next",
+        "Your tree is unchanged. Read CONTRIBUTING.md ('Adding an op end-to-end'),\n"
+        "then run ./kit test for the whole suite.",
+    )
+    info("demo finished")
+    return 0
