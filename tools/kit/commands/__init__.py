@@ -4,4 +4,5 @@ COMMANDS: list[str] = [
     "build",
     "test",
     "demo",
+    "lint",
 ]
