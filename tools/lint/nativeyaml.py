@@ -16,7 +16,6 @@ Checks, each with its own code (CONTRIBUTING.md lists them):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,8 +210,6 @@ def _group_key(e: YamlEntry) -> str:
 
 # --- coverage --------------------------------------------------------------------------
 
-Reader = Callable[[str], "set[str] | None"]
-
 
 def coverage_findings(root: Path, entries: list[YamlEntry]) -> list[Finding]:
     found = _named_coverage(root, entries, OPINFO_CHECK)
@@ -228,7 +225,7 @@ def _read(root: Path, rel: str) -> str | None:
 @dataclass(frozen=True)
 class NamedCheck:
     rel: str
-    reader: Reader
+    reader: opindex.Reader
     code: str
     what: str
     fix: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
@@ -21,6 +22,7 @@ import yaml
 OP_DB = "test/opinfo/op_db.py"
 DOCS = "python/aten_mini/_docs.py"
 DERIVATIVES = "tools/autograd/derivatives.yaml"
+Reader = Callable[[str], "set[str] | None"]
 SCHEMA_NAME = re.compile(r"^\s*([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\s*\(")
 
 

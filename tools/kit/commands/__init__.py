@@ -5,4 +5,5 @@ COMMANDS: list[str] = [
     "test",
     "demo",
     "lint",
+    "review",
 ]

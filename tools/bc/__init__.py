@@ -1,0 +1,1 @@
+"""Backward-compatibility check of operator schemas (base branch vs. head)."""

@@ -1,0 +1,132 @@
+"""Rules about ops added to native_functions.yaml: what a complete op comes with.
+
+A new op in PyTorch is not done when its kernel works: reviewers ask for an
+OpInfo (so every generic test covers it), docs, a derivative (or a reason it
+has none), a CUDA kernel, and the in-place and out= variants users expect.
+"""
+
+from __future__ import annotations
+
+from tools.lint import opindex
+from tools.lint.nfentries import EntriesError, load_entries
+from tools.review.comments import Comment, Severity
+from tools.review.context import ReviewContext
+from tools.review.rules.common import YAML, at, code, head_entries, new_ops, new_overloads
+
+
+def yaml_parse(ctx: ReviewContext) -> list[Comment]:
+    text = ctx.head(YAML)
+    if ctx.changed(YAML) is None or text is None:
+        return []
+    try:
+        load_entries(text)
+    except EntriesError as exc:
+        msg = f"native_functions.yaml no longer loads ({exc}); nothing else can be checked."
+        return [at("yaml-parse", Severity.BLOCKING, YAML, exc.line, msg)]
+    return []
+
+
+def _names(ctx: ReviewContext, rel: str, reader: opindex.Reader) -> set[str]:
+    text = ctx.head(rel)
+    return (reader(text) or set()) if text is not None else set()
+
+
+def new_op_opinfo(ctx: ReviewContext) -> list[Comment]:
+    have = _names(ctx, opindex.OP_DB, opindex.opinfo_names)
+    return [
+        at(
+            "new-op-opinfo",
+            Severity.BLOCKING,
+            YAML,
+            e.line,
+            f"New op {code(op)} has no OpInfo entry. Please add `OpInfo({op!r}, ...)` to "
+            f"{code(opindex.OP_DB)} with sample inputs and a reference (`ref=`), so the generic "
+            "tests (dtypes, out=, broadcasting, CUDA parity) cover it.",
+        )
+        for op, e in sorted(new_ops(ctx).items())
+        if op not in have
+    ]
+
+
+def new_op_docs(ctx: ReviewContext) -> list[Comment]:
+    have = _names(ctx, opindex.DOCS, opindex.doc_names)
+    return [
+        at(
+            "new-op-docs",
+            Severity.BLOCKING,
+            YAML,
+            e.line,
+            f"New op {code(op)} is undocumented. Please add an `add_docstr({op!r}, ...)` entry "
+            f"to {code(opindex.DOCS)} with the signature, a description and a runnable example "
+            "(it is run as a doctest).",
+        )
+        for op, e in sorted(new_ops(ctx).items())
+        if op not in have
+    ]
+
+
+def new_op_derivative(ctx: ReviewContext) -> list[Comment]:
+    from tools.lint.nativeyaml import needs_derivative
+
+    text = ctx.head(opindex.DERIVATIVES)
+    derivs = opindex.derivative_entries(text) if text is not None else None
+    covered = derivs.covered if derivs else frozenset()
+    return [
+        at(
+            "new-op-derivative",
+            Severity.BLOCKING,
+            YAML,
+            e.line,
+            f"{code(e.overload)} has no entry in {code(opindex.DERIVATIVES)}, so autograd will "
+            'raise "derivative not implemented". Please add its formula(s); if the op is not '
+            "differentiable, say so explicitly (`output_differentiability: [False]` or the "
+            "inputs as `non_differentiable`).",
+        )
+        for e in new_overloads(ctx)
+        if needs_derivative(e) and e.overload not in covered
+    ]
+
+
+def new_op_cuda(ctx: ReviewContext) -> list[Comment]:
+    return [
+        at(
+            "new-op-cuda",
+            Severity.SUGGESTION,
+            YAML,
+            e.line,
+            f"{code(e.overload)} dispatches to {code(', '.join(sorted(e.dispatch_keys)))} only. "
+            "Consider a CUDA kernel too (a `CUDA:` key and `aten_mini/native/cuda/*.cu`), or "
+            "write it as a composite of existing ops so every backend gets it.",
+        )
+        for e in new_overloads(ctx)
+        if not e.is_composite and "CUDA" not in e.dispatch_keys
+    ]
+
+
+def new_op_variants(ctx: ReviewContext) -> list[Comment]:
+    found = []
+    entries = head_entries(ctx)
+    for op, first in sorted(new_ops(ctx).items()):
+        mine = [e for e in entries if e.base == op]
+        kinds = {e.kind for e in mine}
+        if "functional" not in kinds or not any(e.returns_tensor for e in mine):
+            continue
+        missing = [
+            v for v, wanted in (("out=", "out"), ("in-place", "inplace")) if wanted not in kinds
+        ]
+        if "inplace" in missing and not any("pointwise" in e.tags for e in mine):
+            missing.remove("in-place")
+        if missing:
+            found.append(
+                at(
+                    "new-op-variants",
+                    Severity.SUGGESTION,
+                    YAML,
+                    first.line,
+                    f"{code(op)} has no {' or '.join(missing)} variant. PyTorch users expect "
+                    f"`{op}(..., out=t)`"
+                    + (f" and `{op}_`" if "in-place" in missing else "")
+                    + "; please add them (they usually share the functional op's kernel).",
+                )
+            )
+    return found
