@@ -1,0 +1,33 @@
+"""`NativeFunctions.h`: declarations of the kernels a contributor writes.
+
+Every kernel named in a `dispatch:` entry, declared once in
+`at_mini::native` with its native signature (schema order, out last, no
+defaults), under a comment saying which overloads and keys use it.
+"""
+
+from __future__ import annotations
+
+from torchgen_mini.api import cpp
+from torchgen_mini.model import DispatchKey, NativeFunction
+
+
+def kernels(f: NativeFunction) -> dict[str, list[DispatchKey]]:
+    """Kernel name -> the dispatch keys of `f` that use it, in YAML order."""
+    by_kernel: dict[str, list[DispatchKey]] = {}
+    for key, kernel in f.dispatch.items():
+        by_kernel.setdefault(kernel, []).append(key)
+    return by_kernel
+
+
+def declarations(fns: list[NativeFunction]) -> list[str]:
+    """One declaration per distinct kernel signature, in YAML order."""
+    seen: dict[str, list[str]] = {}
+    for f in fns:
+        for kernel, keys in kernels(f).items():
+            decl = cpp.native_signature(f, kernel).decl() + ";"
+            seen.setdefault(decl, []).append(f"{f.func.name} ({', '.join(map(str, keys))})")
+    return [f"// {'; '.join(users)}\n{decl}" for decl, users in seen.items()]
+
+
+def compute(fns: list[NativeFunction]) -> dict[str, object]:
+    return {"declarations": declarations(fns)}

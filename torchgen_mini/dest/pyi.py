@@ -1,0 +1,18 @@
+"""`_C.pyi`: type stubs of `aten_mini._C`, one `@overload` per pybind11 overload."""
+
+from __future__ import annotations
+
+from torchgen_mini.api import pyi, python
+from torchgen_mini.model import NativeFunction
+
+
+def stubs(fns: list[NativeFunction]) -> list[str]:
+    result: list[str] = []
+    for sigs in python.python_overloads(fns).values():
+        prefix = "@overload\n" if len(sigs) > 1 else ""
+        result += [prefix + pyi.stub(sig) for sig in sigs]
+    return result
+
+
+def compute(fns: list[NativeFunction]) -> dict[str, object]:
+    return {"scalar_alias": pyi.SCALAR_ALIAS, "stubs": stubs(fns)}

@@ -1,0 +1,87 @@
+"""`python_functions.cpp`: the pybind11 module `aten_mini._C`.
+
+One `m.def` per pybind11 overload (see Note [Python overloads] in
+`api/python.py`): a lambda with the Python signature's parameters that calls
+the operator through `at_mini::_ops` (the out= overload when `out=` is
+given), the `py::arg` list with `py::kw_only()` and defaults, the GIL
+released during the call, and the docstring from `_docs.py` on the first
+overload of each name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from torchgen_mini.api import python
+from torchgen_mini.api.python import PythonSignature
+from torchgen_mini.model import NativeFunction
+
+
+@dataclass(frozen=True)
+class BindingCode:
+    """The C++ pieces of one `m.def(...)`, ready to place."""
+
+    name: str
+    params: str
+    returns: str
+    body: list[str]
+    arg_specs: str
+    doc: str
+
+
+def lambda_params(sig: PythonSignature) -> str:
+    params = [f"{x.pybind_type} {x.name}" for x in sig.args]
+    if sig.out_args:
+        out_type = python.out_pybind_type(sig)
+        params.append(f"{out_type} out" if sig.out_required else f"std::optional<{out_type}> out")
+    return ", ".join(params)
+
+
+def body(sig: PythonSignature) -> list[str]:
+    """The statements of the binding lambda."""
+    exprs = python.arg_exprs(sig)
+    if sig.out_required:
+        return [f"return {python.op_call(sig.op, exprs | python.out_exprs(sig, 'out'))};"]
+    if sig.out_fn is None:
+        return [f"return {python.op_call(sig.op, exprs)};"]
+    out_call = python.op_call(sig.out_fn, exprs | python.out_exprs(sig, "*out"))
+    return [
+        "if (!out.has_value()) {",
+        f"  return {python.op_call(sig.op, exprs)};",
+        "}",
+        f"return {out_call};",
+    ]
+
+
+def arg_specs(sig: PythonSignature) -> str:
+    """`py::arg("input"), py::kw_only(), py::arg("alpha") = 1, ...`."""
+    specs: list[str] = []
+    for x in sig.args:
+        if x.kw_only and "py::kw_only()" not in specs:
+            specs.append("py::kw_only()")
+        default = "" if x.pybind_default is None else f" = {x.pybind_default}"
+        specs.append(f'py::arg("{x.name}"){default}')
+    if sig.out_args:
+        specs += [] if "py::kw_only()" in specs else ["py::kw_only()"]
+        specs.append('py::arg("out")' if sig.out_required else 'py::arg("out") = py::none()')
+    return ", ".join(specs)
+
+
+def binding(sig: PythonSignature, *, first: bool) -> BindingCode:
+    doc = f'docs.get("{sig.name}")' if first else '""'
+    return BindingCode(
+        sig.name,
+        lambda_params(sig),
+        python.value_return_type(sig.op),
+        body(sig),
+        arg_specs(sig),
+        doc,
+    )
+
+
+def compute(fns: list[NativeFunction]) -> dict[str, object]:
+    overloads = python.python_overloads(fns)
+    bindings = [
+        binding(sig, first=i == 0) for sigs in overloads.values() for i, sig in enumerate(sigs)
+    ]
+    return {"bindings": bindings, "names": list(overloads)}

@@ -1,0 +1,143 @@
+"""`Register<Key>.cpp` (`RegisterCUDA.cu` for CUDA): kernels for one dispatch key.
+
+For every overload with a kernel for the key: a typed wrapper with the
+dispatcher signature that calls `at_mini::native::<kernel>` (after device
+checks and a device guard for CUDA), and one `m.impl` line in
+`TORCH_LIBRARY_IMPL(aten_mini, <Key>, m)`.  See Note [Meta kernels for free]
+for the Meta file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from torchgen_mini.api import dispatcher
+from torchgen_mini.model import (
+    DeviceCheckType,
+    DispatchKey,
+    NativeFunction,
+)
+
+# Note [Meta kernels for free]
+# torch.compile traces with Meta tensors (shapes and dtypes, no data).  A
+# device-generic kernel (checks, TensorIterator set-up, a stub call) already
+# computes the output's shape and dtype, and the kit's DispatchStub does
+# nothing for a Meta tensor.  So an op whose CPU and CUDA kernels are the same
+# function, and that has no `Meta:` entry of its own, gets that function
+# registered for Meta as well.  Composite ops need nothing: implicit ones
+# decompose, and CompositeExplicitAutograd already covers Meta.
+
+DEVICE_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
+KEY_ORDER = (
+    DispatchKey.CPU,
+    DispatchKey.CUDA,
+    DispatchKey.Meta,
+    DispatchKey.CompositeExplicitAutograd,
+    DispatchKey.CompositeExplicitAutogradNonFunctional,
+    DispatchKey.CompositeImplicitAutograd,
+)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One overload's kernel for one key."""
+
+    f: NativeFunction
+    key: DispatchKey
+    kernel: str
+
+    @property
+    def wrapper_name(self) -> str:
+        return f"wrapper_{self.key}_{dispatcher.name(self.f.func)}"
+
+
+def meta_kernel(f: NativeFunction) -> str | None:
+    """The kernel to register for Meta.  See Note [Meta kernels for free]."""
+    if DispatchKey.Meta in f.dispatch:
+        return f.dispatch[DispatchKey.Meta]
+    kernels = {f.dispatch.get(k) for k in DEVICE_KEYS}
+    if len(kernels) == 1 and None not in kernels and not f.has_composite_kernel:
+        return kernels.pop()
+    return None
+
+
+def key_kernels(f: NativeFunction) -> dict[DispatchKey, str]:
+    """Every key `f` registers a kernel for, Meta included."""
+    result = dict(f.dispatch)
+    meta = meta_kernel(f)
+    if meta is not None:
+        result[DispatchKey.Meta] = meta
+    return result
+
+
+def registrations(fns: list[NativeFunction]) -> dict[DispatchKey, list[Registration]]:
+    """Key -> its registrations in YAML order; keys in `KEY_ORDER`, then by name."""
+    by_key: dict[DispatchKey, list[Registration]] = {}
+    for f in fns:
+        for key, kernel in key_kernels(f).items():
+            by_key.setdefault(key, []).append(Registration(f, key, kernel))
+    order = {k: i for i, k in enumerate(KEY_ORDER)}
+    return dict(sorted(by_key.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0].value)))
+
+
+def filename(key: DispatchKey) -> str:
+    return f"Register{key}.cu" if key is DispatchKey.CUDA else f"Register{key}.cpp"
+
+
+def _device_check_lines(r: Registration) -> list[str]:
+    if r.key is not DispatchKey.CUDA or r.f.device_check is DeviceCheckType.NoCheck:
+        return []
+    tensors = [a for a in r.f.func.arguments.flat_all if a.type.is_tensor_like()]
+    check = "  c10::impl::check_and_update_common_device"
+    checks = [
+        f'{check}(common_device, {a.name}, "{r.wrapper_name}", "{a.name}");'
+        for a in tensors
+        if a.type.is_list_like() is None
+    ]
+    return ["  std::optional<c10::Device> common_device = std::nullopt;", *checks] if checks else []
+
+
+def _device_guard_lines(r: Registration) -> list[str]:
+    if r.key is not DispatchKey.CUDA or not r.f.device_guard:
+        return []
+    a = r.f.func.arguments
+    candidates = [*a.out, *a.flat_non_out]
+    first = next((x for x in candidates if x.type.is_tensor_like()), None)
+    if first is None:
+        return []
+    return [f"  const c10::OptionalDeviceGuard device_guard(device_of({first.name}));"]
+
+
+def wrapper(r: Registration) -> str:
+    """The typed wrapper that the dispatcher calls for this key."""
+    sig = dispatcher.signature(r.f)
+    body = [
+        *_device_check_lines(r),
+        *_device_guard_lines(r),
+        f"  return at_mini::native::{r.kernel}({sig.arg_names()});",
+    ]
+    return "\n".join([f"{sig.decl(name=r.wrapper_name)} {{", *body, "}"])
+
+
+def impl_line(r: Registration) -> str:
+    return f'm.impl("{r.f.func.name}", TORCH_FN({r.wrapper_name}));'
+
+
+def includes(key: DispatchKey) -> list[str]:
+    base = ['#include "NativeFunctions.h"', "", "#include <torch/library.h>"]
+    if key is DispatchKey.CUDA:
+        base += [
+            "#include <ATen/DeviceGuard.h>",
+            "#include <ATen/core/op_registration/adaption.h>",
+            "#include <c10/core/DeviceGuard.h>",
+        ]
+    return base
+
+
+def compute(key: DispatchKey, regs: list[Registration]) -> dict[str, object]:
+    return {
+        "key": str(key),
+        "includes": includes(key),
+        "wrappers": [wrapper(r) for r in regs],
+        "impls": [impl_line(r) for r in regs],
+    }

@@ -1,0 +1,121 @@
+"""`python -m torchgen_mini gen`: native_functions.yaml -> build/generated/*.
+
+Order of work: parse and validate the YAML (errors: print, exit 1), check
+that every kernel it names is defined in `aten_mini/native` (errors: print,
+exit 1), render every output in memory, and only then write the files whose
+content changed.  So bad input writes nothing, and a run with no change
+touches nothing (see Note [Write only what changed] in file_manager.py).
+`--list-outputs` prints the paths a run would write, for CMake to know at
+configure time, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from torchgen_mini.dest import (
+    dispatch_stubs,
+    functions,
+    native_functions,
+    operators,
+    pyi,
+    python_functions,
+    register_dispatch_key,
+    register_schema,
+)
+from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
+from torchgen_mini.file_manager import FileManager
+from torchgen_mini.kernel_check import missing_kernels
+from torchgen_mini.model import NativeFunction, parse_native_yaml
+
+Fns = list[NativeFunction]
+
+# (output file, template, values) for the outputs that do not depend on keys.
+FIXED_OUTPUTS: list[tuple[str, str, Callable[[Fns], dict[str, object]]]] = [
+    ("RegisterSchema.cpp", "RegisterSchema.cpp", register_schema.compute),
+    ("Operators.h", "Operators.h", operators.compute_header),
+    ("Operators.cpp", "Operators.cpp", operators.compute_source),
+    ("Functions.h", "Functions.h", functions.compute),
+    ("NativeFunctions.h", "NativeFunctions.h", native_functions.compute),
+    ("DispatchStubs.h", "DispatchStubs.h", dispatch_stubs.compute_header),
+    ("DispatchStubs.cpp", "DispatchStubs.cpp", dispatch_stubs.compute_source),
+    ("python_functions.cpp", "python_functions.cpp", python_functions.compute),
+    ("_C.pyi", "_C.pyi.in", pyi.compute),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m torchgen_mini gen",
+        description="Generate the C++ registrations, C++ API and Python bindings.",
+    )
+    p.add_argument("--yaml", default="native_functions.yaml", help="native_functions.yaml")
+    p.add_argument("--tags", default=None, help="tags.yaml (default: next to --yaml)")
+    p.add_argument("--out", default="build/generated", help="output directory")
+    p.add_argument(
+        "--source-root",
+        default=None,
+        help="repository root holding aten_mini/native (default: the directory of --yaml)",
+    )
+    p.add_argument(
+        "--list-outputs",
+        action="store_true",
+        help="print the output paths, one per line, and write nothing",
+    )
+    p.add_argument(
+        "--no-kernel-check",
+        action="store_true",
+        help="do not check that every kernel named in the YAML is defined",
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing when all is well")
+    return p
+
+
+def render_all(fns: Fns, out_dir: Path) -> FileManager:
+    """Render every output into a FileManager (nothing written yet)."""
+    fm = FileManager(out_dir)
+    for filename, template, compute in FIXED_OUTPUTS:
+        fm.add(filename, template, compute(fns))
+    for key, regs in register_dispatch_key.registrations(fns).items():
+        values = register_dispatch_key.compute(key, regs)
+        fm.add(register_dispatch_key.filename(key), "RegisterDispatchKey.cpp", values)
+    return fm
+
+
+def report(errors: list[Diagnostic]) -> int:
+    for d in errors:
+        print(d, file=sys.stderr)
+    return 1
+
+
+def load(args: argparse.Namespace) -> tuple[Fns, list[Diagnostic]]:
+    if not Path(args.yaml).is_file():
+        return [], [Diagnostic(Location(args.yaml, 0), "no such file")]
+    parsed = parse_native_yaml(args.yaml, args.tags)
+    return parsed.native_functions, parsed.errors
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    fns, errors = load(args)
+    if errors:
+        return report(errors)
+    root = Path(args.source_root) if args.source_root else Path(args.yaml).resolve().parent
+    if not args.list_outputs and not args.no_kernel_check:
+        errors = missing_kernels(fns, root)
+        if errors:
+            return report(errors)
+    try:
+        fm = render_all(fns, Path(args.out))
+    except ParseError as e:
+        return report([e.at(Location(args.yaml, 0))])
+    if args.list_outputs:
+        print("\n".join(str(p) for p in fm.outputs()))
+        return 0
+    written = fm.flush()
+    if not args.quiet:
+        print(f"torchgen_mini: {len(written)} of {len(fm.pending)} files changed in {args.out}")
+    return 0
