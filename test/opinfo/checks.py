@@ -1,0 +1,612 @@
+"""The generic checks, as plain functions of an OpInfo.
+
+`test/ops/test_ops.py` parametrizes them over op x device x dtype; the tests of
+the framework (`test/framework/`) call them on planted, deliberately broken ops
+to prove each one catches what it claims to. Every check collects all the
+problems it finds and raises one `CheckFailure` listing them, with the sample
+that broke and what to change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
+
+import torch
+from opinfo.core import (
+    ALL_DTYPES,
+    LazyOp,
+    OpInfo,
+    SampleInput,
+    dtype_name,
+    resolve,
+)
+from torch.utils._python_dispatch import TorchDispatchMode
+
+MAX_LISTED = 8  # problems listed in one failure message
+
+
+class CheckFailure(AssertionError):
+    """A generic check found problems; the message lists them."""
+
+
+def fail(op: OpInfo, where: str, summary: str, problems: list[str], hint: str = "") -> NoReturn:
+    lines = [f"{op!r} {where}: {summary}"]
+    lines += [f"  - {p}" for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
+    if hint:
+        lines.append(hint)
+    raise CheckFailure("\n".join(lines))
+
+
+def where_str(device: str, dtype: torch.dtype | None = None) -> str:
+    return f"on {device}" + (f" with {dtype_name(dtype)}" if dtype is not None else "")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def run(fn: Callable[..., Any], sample: SampleInput) -> tuple[Any, BaseException | None]:
+    """(result, None) or (None, the exception); never raises."""
+    try:
+        return sample.call(fn), None
+    except Exception as exc:
+        return None, exc
+
+
+def error_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def mismatch(actual: Any, expected: torch.Tensor, op: OpInfo) -> str | None:
+    """Why `actual` is not `expected` (dtype, shape, device, values), or None."""
+    if not isinstance(actual, torch.Tensor):
+        return f"returned {type(actual).__name__}, expected a Tensor"
+    for attr in ("dtype", "shape", "device"):
+        got, want = getattr(actual, attr), getattr(expected, attr)
+        if got != want:
+            return f"{attr} is {got} but the reference gives {want}"
+    rtol, atol = op.tolerance(expected.dtype)
+    try:
+        torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
+    except AssertionError as exc:
+        return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return None
+
+
+def samples_of(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
+    samples = list(op.sample_inputs(device, dtype))
+    if not samples:
+        fail(op, where_str(device, dtype), "sample_inputs_func yields no sample", [])
+    return samples
+
+
+def small(samples: Iterable[SampleInput], limit: int = 100_000) -> list[SampleInput]:
+    return [s for s in samples if all(t.numel() <= limit for t in s.tensors())]
+
+
+def compare_to_ref(op: OpInfo, fn: Callable[..., Any], sample: SampleInput) -> str | None:
+    """What is wrong with `fn` on `sample` compared with `op.ref`, or None."""
+    expected, ref_exc = run(op.ref, sample)
+    actual, exc = run(fn, sample)
+    if ref_exc is not None:
+        if exc is None:
+            return f"the reference raises ({error_line(ref_exc)}) but the op returns a result"
+        return None
+    if exc is not None:
+        return f"raised {error_line(exc)}"
+    return mismatch(actual, expected, op)
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def check_reference(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """Every sample gives the reference's result (or raises where the reference does)."""
+    samples = samples_of(op, device, dtype)
+    assert op.op is not None
+    problems = []
+    for s in samples:
+        why = compare_to_ref(op, op.op, s)
+        if why:
+            problems.append(f"{s}: {why}")
+    if problems:
+        summary = f"{len(problems)} of {len(samples)} samples differ from the reference"
+        fail(op, where_str(device, dtype), summary, problems)
+
+
+# --------------------------------------------------------------------------- dtypes
+
+# Note [Claimed dtypes]
+# A dtype "works" when every sample either matches the reference or raises
+# where the reference raises too, and at least one sample gives a result. The
+# check tries all of ALL_DTYPES: a claimed dtype that does not work and a
+# working dtype that is not claimed are both listed, so `dtypes` in op_db.py
+# says exactly what the kernel supports, no more and no less.
+
+
+def dtype_problem(op: OpInfo, device: str, dtype: torch.dtype) -> str | None:
+    """Why `dtype` does not work for `op` on `device`, or None. See Note [Claimed dtypes]."""
+    assert op.op is not None
+    produced = False
+    for s in op.sample_inputs(device, dtype):
+        why = compare_to_ref(op, op.op, s)
+        if why:
+            return f"{s}: {why}"
+        produced = produced or run(op.ref, s)[1] is None
+    return None if produced else "no sample gives a result (the reference rejects them all)"
+
+
+def check_dtypes(op: OpInfo, device: str) -> None:
+    """The claimed dtypes are exactly the working ones. See Note [Claimed dtypes]."""
+    claimed = op.supported_dtypes(device)
+    field = f"{op!r}.{op.dtypes_field(device)}"
+    problems = []
+    for dtype in ALL_DTYPES:
+        why = dtype_problem(op, device, dtype)
+        if dtype in claimed and why is not None:
+            problems.append(f"dtype {dtype_name(dtype)} is listed in {field} but fails: {why}")
+        elif dtype not in claimed and why is None:
+            problems.append(f"dtype {dtype_name(dtype)} works but is not listed in {field}")
+    if problems:
+        hint = f"Fix the kernel, or make {field} in test/opinfo/op_db.py say what works."
+        fail(op, where_str(device), "claimed dtypes differ from working dtypes", problems, hint)
+
+
+# --------------------------------------------------------------------------- out=
+
+
+def other_device(device: str) -> str:
+    """A device that is not `device`, for the wrong-device out= check.
+
+    Without a GPU the only other device is `meta`: a tensor with no memory. A
+    CPU kernel that wrote into it would crash or silently do nothing, so the
+    op must reject it exactly as it must reject a CUDA `out` for CPU inputs.
+    """
+    if device != "cpu":
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "meta"
+
+
+# Note [Rejecting bad outs]
+# An out on another device, or of a dtype the result cannot be safely cast to
+# (a float result into an int out), must raise for elementwise ops. Reductions
+# and scans differ in torch: their out's dtype is the dtype they compute in
+# (torch.sum(x, 0, out=int_tensor) is allowed). So the check asks the torch
+# reference, called with the same out: the op must raise exactly when torch
+# does. A reference without out= (a NumPy one) stands for "must raise".
+
+
+def unsafe_target(dtype: torch.dtype) -> torch.dtype | None:
+    """A dtype that a `dtype` result may not be written into (float into int), or None."""
+    for target in (torch.bool, torch.int64, torch.float32):
+        if not torch.can_cast(dtype, target):
+            return target
+    return None
+
+
+def garbage_like(expected: torch.Tensor, shape: Iterable[int] | None = None) -> torch.Tensor:
+    """An out tensor full of a value no kernel produces by accident."""
+    out = torch.empty(
+        tuple(expected.shape if shape is None else shape),
+        dtype=expected.dtype,
+        device=expected.device,
+    )
+    fill = float("nan") if expected.is_floating_point() or expected.is_complex() else 7
+    return out.fill_(fill) if expected.dtype != torch.bool else out.fill_(True)
+
+
+def out_problems(op: OpInfo, s: SampleInput, expected: torch.Tensor) -> list[str]:
+    """Problems of the out= variant on one sample: result, identity, resize, strides."""
+    assert op.op is not None
+    outs = {
+        "a preallocated out": garbage_like(expected),
+        "an empty out (must be resized)": torch.empty(
+            0, dtype=expected.dtype, device=expected.device
+        ),
+    }
+    if expected.dim() >= 2:
+        flipped = (*expected.shape[:-2], expected.shape[-1], expected.shape[-2])
+        outs["a transposed (non-contiguous) out"] = garbage_like(expected, flipped).mT
+    problems = []
+    for label, out in outs.items():
+        result, exc = run(lambda *a, **k: op.op(*a, **k, out=out), s)  # noqa: B023
+        if exc is not None:
+            problems.append(f"{s} with {label}: raised {error_line(exc)}")
+            continue
+        if result is not out:
+            problems.append(f"{s} with {label}: the out= variant must return `out` itself")
+        why = mismatch(out, expected, op)
+        if why:
+            problems.append(f"{s} with {label}: {why}")
+    return problems
+
+
+def bad_outs(expected: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Outs on another device and of a dtype the result cannot be cast to, by label."""
+    device = other_device(expected.device.type)
+    bad = {
+        f"an out on device {device}": torch.empty(
+            expected.shape, dtype=expected.dtype, device=device
+        )
+    }
+    target = unsafe_target(expected.dtype)
+    if target is not None:
+        label = f"an out of dtype {dtype_name(target)} for a {dtype_name(expected.dtype)} result"
+        bad[label] = torch.empty(expected.shape, dtype=target, device=expected.device)
+    return bad
+
+
+def ref_rejects_out(op: OpInfo, s: SampleInput, out: torch.Tensor) -> tuple[bool, str]:
+    """Whether torch rejects this out (and its error line). See Note [Rejecting bad outs]."""
+    copy = torch.empty_like(out)
+    _, exc = run(lambda *a, **k: op.ref(*a, **k, out=copy), s)
+    if isinstance(exc, TypeError) and "out" in str(exc):
+        return True, "torch rejects it for elementwise ops"
+    return exc is not None, error_line(exc) if exc else ""
+
+
+def bad_out_problems(op: OpInfo, s: SampleInput, expected: torch.Tensor) -> list[str]:
+    """Bad outs are rejected exactly when torch rejects them. See Note [Rejecting bad outs]."""
+    assert op.op is not None
+    problems = []
+    for label, out in bad_outs(expected).items():
+        rejects, why = ref_rejects_out(op, s, out)
+        _, exc = run(lambda *a, **k: op.op(*a, **k, out=out), s)  # noqa: B023
+        if rejects and exc is None:
+            problems.append(f"{s} with {label}: did not raise; torch raises ({why})")
+        elif not rejects and exc is not None:
+            problems.append(f"{s} with {label}: raised {error_line(exc)}; torch accepts it")
+    return problems
+
+
+def check_out(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """out= gives the reference result, resizes, honours strides and rejects bad outs."""
+    samples = samples_of(op, device, dtype)
+    if not op.supports_out:
+        return check_no_out(op, device, samples[0])
+    problems: list[str] = []
+    tested = 0
+    for s in samples:
+        expected, ref_exc = run(op.ref, s)
+        if s.no_out or ref_exc is not None:
+            continue
+        problems += out_problems(op, s, expected)
+        if tested == 0:
+            problems += bad_out_problems(op, s, expected)
+        tested += 1
+    if tested == 0:
+        fail(op, where_str(device, dtype), "no sample exercises out=", [])
+    if problems:
+        fail(op, where_str(device, dtype), "the out= variant is wrong", problems)
+    return None
+
+
+def check_no_out(op: OpInfo, device: str, s: SampleInput) -> None:
+    assert op.op is not None
+    out = torch.empty(0, device=device)
+    _, exc = run(lambda *a, **k: op.op(*a, **k, out=out), s)
+    if exc is None:
+        fail(op, where_str(device), "accepts out= but supports_out is False", [str(s)])
+
+
+# --------------------------------------------------------------------------- in-place
+
+
+def ref_inplace_result(op: OpInfo, s: SampleInput) -> tuple[Any, BaseException | None]:
+    """What self holds after the reference in-place op, or the exception it raises.
+
+    Without a `ref_inplace`, the functional reference's result must fit into
+    self: same shape, and a dtype that can be cast to self's.
+    """
+    if op.ref_inplace is not None:
+        copy = s.clone()
+        _, exc = run(op.ref_inplace, copy)
+        return (copy.input, None) if exc is None else (None, exc)
+    expected, exc = run(op.ref, s)
+    if exc is not None:
+        return None, exc
+    if expected.shape != s.input.shape or not torch.can_cast(expected.dtype, s.input.dtype):
+        return None, RuntimeError("the result cannot be written into self")
+    return expected.to(s.input.dtype), None
+
+
+def inplace_problem(op: OpInfo, s: SampleInput) -> str | None:
+    assert op.inplace_variant is not None
+    expected, ref_exc = ref_inplace_result(op, s)
+    copy = s.clone()
+    result, exc = run(op.inplace_variant, copy)
+    if ref_exc is not None:
+        if exc is None:
+            return f"torch raises ({error_line(ref_exc)}) but the in-place variant succeeds"
+        return None
+    if exc is not None:
+        return f"raised {error_line(exc)}"
+    if result is not copy.input:
+        return "the in-place variant must return self"
+    return mismatch(copy.input, expected, op)
+
+
+def check_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """The in-place variant matches the reference, returns self, and rejects bad casts."""
+    samples = samples_of(op, device, dtype)
+    if not op.supports_inplace:
+        return check_no_inplace(op)
+    problems = []
+    for s in samples:
+        why = inplace_problem(op, s)
+        if why:
+            problems.append(f"{s}: {why}")
+    if problems:
+        fail(op, where_str(device, dtype), "the in-place variant is wrong", problems)
+    return None
+
+
+def check_no_inplace(op: OpInfo) -> None:
+    if not isinstance(op.op, LazyOp):
+        return
+    module = importlib.import_module(op.op.module)
+    if hasattr(module, op.name + "_"):
+        fail(op, "", f"{op.op.module}.{op.name}_ exists but supports_inplace is False", [])
+
+
+# --------------------------------------------------------------------------- layouts
+
+
+def noncontiguous(t: torch.Tensor) -> torch.Tensor:
+    """The same values, every other element of a buffer twice as long."""
+    if t.dim() == 0 or t.numel() == 0:
+        return t
+    wide = torch.empty((*t.shape[:-1], t.shape[-1] * 2), dtype=t.dtype, device=t.device)
+    return wide[..., ::2].copy_(t)
+
+
+def transposed_memory(t: torch.Tensor) -> torch.Tensor:
+    return t.mT.contiguous().mT if t.dim() >= 2 else t
+
+
+def channels_last(t: torch.Tensor) -> torch.Tensor:
+    return t.contiguous(memory_format=torch.channels_last) if t.dim() == 4 else t
+
+
+LAYOUTS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "non-contiguous (strided)": noncontiguous,
+    "non-contiguous (transposed)": transposed_memory,
+    "channels_last": channels_last,
+}
+
+
+def check_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """Non-contiguous and channels-last inputs give the result of contiguous ones."""
+    assert op.op is not None
+    problems = []
+    for s in small(samples_of(op, device, dtype)):
+        base = s.transform(lambda t: t.contiguous())
+        expected, exc = run(op.op, base)
+        if exc is not None:
+            continue  # the reference and dtype checks report failing samples
+        for label, layout in LAYOUTS.items():
+            changed = s.transform(layout)
+            if all(a is b for a, b in zip(changed.tensors(), base.tensors(), strict=True)):
+                continue
+            actual, exc = run(op.op, changed)
+            why = error_line(exc) if exc else mismatch(actual, expected, op)
+            if why:
+                problems.append(
+                    f"{label} input gives another result than contiguous: {changed}: {why}"
+                )
+    if problems:
+        fail(op, where_str(device, dtype), "the result depends on the memory layout", problems)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def check_error_inputs(op: OpInfo, device: str) -> None:
+    """Every error input raises the expected exception with the expected message."""
+    assert op.op is not None
+    problems = []
+    for e in op.error_inputs(device):
+        _, exc = run(op.op, e.sample)
+        want = f"{e.error_type.__name__} matching {e.error_regex!r}"
+        if exc is None:
+            problems.append(f"{e.sample}: did not raise; expected {want}")
+        elif not isinstance(exc, e.error_type) or not re.search(e.error_regex, str(exc)):
+            problems.append(f"{e.sample}: raised {error_line(exc)}; expected {want}")
+    if problems:
+        fail(op, where_str(device), "error inputs are not rejected as expected", problems)
+
+
+# --------------------------------------------------------------------------- devices
+
+
+def compare_results(op: OpInfo, got: Any, want: Any) -> str | None:
+    """Compares two results that may each be a tensor or an error line."""
+    if isinstance(got, str) or isinstance(want, str):
+        return None if got == want else f"{got!s} vs {want!s}"
+    return mismatch(got, want, op)
+
+
+def check_cuda_vs_cpu(op: OpInfo, dtype: torch.dtype) -> None:
+    """The CUDA kernel gives the CPU kernel's result on every sample."""
+    assert op.op is not None
+    problems = []
+    for s in samples_of(op, "cpu", dtype):
+        want, want_exc = run(op.op, s)
+        got, got_exc = run(op.op, s.transform(lambda t: t.cuda()))
+        if want_exc is not None or got_exc is not None:
+            if (want_exc is None) != (got_exc is None):
+                problems.append(f"{s}: cpu: {want_exc or 'ok'}; cuda: {got_exc or 'ok'}")
+            continue
+        why = mismatch(got.cpu(), want, op)
+        if why:
+            problems.append(f"{s}: {why}")
+    if problems:
+        fail(op, f"with {dtype_name(dtype)}", "CUDA and CPU results differ", problems)
+
+
+# --------------------------------------------------------------------------- opcheck
+
+# Note [Finding the overload a sample calls]
+# opcheck wants an OpOverload (`aten_mini.add.Tensor`), while a sample calls
+# the public Python binding, which picks the overload itself. A dispatch mode
+# records the overload the dispatcher sees. Composite-implicit ops decompose
+# before the mode sees them; they have one overload, taken from the packet.
+
+
+class _RecordCalls(TorchDispatchMode):
+    def __init__(self, qualified_names: set[str]) -> None:
+        super().__init__()
+        self.names = qualified_names
+        self.calls: list[tuple[torch._ops.OpOverload, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        if func._schema.name in self.names and not self.calls:
+            self.calls.append((func, tuple(args), dict(kwargs)))
+        return func(*args, **kwargs)
+
+
+def overload_call(
+    op: OpInfo, fn: Callable[..., Any], s: SampleInput, suffix: str = ""
+) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    """(overload, args, kwargs) as the dispatcher sees `fn` on `s`. See Note [Finding ...]."""
+    packet = resolve(op.overload_packet)  # type: ignore[arg-type]
+    name = packet._qualified_op_name + suffix
+    recorder = _RecordCalls({name})
+    with recorder:
+        s.clone().call(fn)
+    if recorder.calls:
+        return recorder.calls[0]
+    schemas = torch._C._jit_get_schemas_for_operator(name)
+    if len(schemas) != 1:
+        raise CheckFailure(f"{op!r}: no call to {name} seen for {s}")
+    ns, base = name.split("::")
+    owner = getattr(getattr(torch.ops, ns), base)
+    return getattr(owner, schemas[0].overload_name or "default"), s.args, dict(s.kwargs)
+
+
+OPCHECK_HINTS = {
+    "test_faketensor": "the op needs a Meta (fake) kernel: codegen registers one for "
+    "device-generic kernels; composite ops get it from their parts",
+    "test_schema": "the schema's aliasing annotations (a!) do not match what the kernel "
+    "mutates or returns",
+    "test_aot_dispatch_dynamic": "torch.compile-style tracing (AOTAutograd, dynamic shapes) "
+    "gives another result or fails",
+}
+
+
+def opcheck_targets(
+    op: OpInfo, device: str
+) -> list[tuple[str, Callable[..., Any], SampleInput, str]]:
+    """(label, callable, sample, name suffix) for a few samples of each variant."""
+    assert op.op is not None
+    dtype = torch.float32 if torch.float32 in op.supported_dtypes(device) else op.dtypes[0]
+    samples = small(samples_of(op, device, dtype), limit=1000)
+    targets = [(str(s), op.op, s, "") for s in samples[:3]]
+    if op.supports_out:
+        s = next(s for s in samples if not s.no_out)
+        out = torch.empty(0, dtype=run(op.ref, s)[0].dtype, device=device)
+        out_fn = lambda *a, **k: op.op(*a, **k, out=out)  # noqa: E731
+        targets.append((f"{s} with out=", out_fn, s, ""))
+    if op.supports_inplace:
+        assert op.inplace_variant is not None
+        targets.append((f"in-place {samples[0]}", op.inplace_variant, samples[0], "_"))
+    return targets
+
+
+def opcheck_problems(op: OpInfo, label: str, fn: Callable[..., Any], s: SampleInput,
+                     suffix: str) -> dict[str, str]:  # fmt: skip
+    """{test_util: problem line} of torch.library.opcheck on one call."""
+    try:
+        overload, args, kwargs = overload_call(op, fn, s, suffix)
+    except Exception as exc:
+        return {"call": f"{label}: calling the op raised {error_line(exc)}"}
+    result = torch.library.opcheck(overload, args, kwargs, raise_exception=False)
+    return {
+        util: f"{overload} on {label}: {util} failed: {error_line(outcome)}"
+        for util, outcome in result.items()
+        if outcome != "SUCCESS"
+    }
+
+
+def check_opcheck(op: OpInfo, device: str) -> None:
+    """torch.library.opcheck (schema, fake tensor, autograd registration, AOT) passes."""
+    found: dict[str, str] = {}
+    problems = []
+    for target in opcheck_targets(op, device):
+        for util, line in opcheck_problems(op, *target).items():
+            found[util] = line
+            problems.append(line)
+    if problems:
+        hints = "\n".join(f"{u}: {OPCHECK_HINTS[u]}" for u in sorted(found) if u in OPCHECK_HINTS)
+        fail(op, where_str(device), "torch.library.opcheck fails", problems, hints)
+
+
+# --------------------------------------------------------------------------- torch.compile
+
+# Note [torch.compile backend]
+# The compile check uses backend="aot_eager": it runs dynamo (fullgraph), fake
+# tensors and AOTAutograd, which is everything that needs the op's Meta kernel
+# and schema. Inductor adds C++ code generation and a compiler call per graph
+# (seconds each on 2 cores) but treats the kit's ops as opaque extern calls, so
+# it tests nothing more about them. See test/ops/test_ops.py for the one
+# inductor run.
+
+
+def check_compile(op: OpInfo, device: str, backend: str = "aot_eager", samples: int = 2) -> None:
+    """torch.compile(fullgraph=True) of a small function calling the op gives eager's result."""
+    packet = resolve(op.overload_packet)  # type: ignore[arg-type]
+    dtype = torch.float32 if torch.float32 in op.supported_dtypes(device) else op.dtypes[0]
+    problems = []
+    for s in small(samples_of(op, device, dtype), limit=1000)[:samples]:
+        problem = compile_problem(op, packet, s, backend)
+        if problem:
+            problems.append(f"{s}: {problem}")
+    if problems:
+        summary = f"torch.compile(fullgraph=True, backend={backend!r}) fails"
+        fail(op, where_str(device, dtype), summary, problems)
+
+
+def compile_problem(op: OpInfo, packet: Any, s: SampleInput, backend: str) -> str | None:
+    kwargs = dict(s.kwargs)
+
+    def small_fn(x: Any, *args: Any) -> Any:
+        return packet(x, *args, **kwargs)
+
+    expected = s.call(packet)
+    torch._dynamo.reset()
+    try:
+        actual = torch.compile(small_fn, fullgraph=True, backend=backend)(s.input, *s.args)
+    except Exception as exc:
+        return f"compiling raised {error_line(exc)}"
+    finally:
+        torch._dynamo.reset()
+    return mismatch(actual, expected, op)
+
+
+# --------------------------------------------------------------------------- CPU capabilities
+
+
+def check_capabilities(op: OpInfo, dtype: torch.dtype, results: dict[str, dict[str, Any]]) -> None:
+    """Every CPU capability gives the default kernel's result on every sample.
+
+    `results` maps a capability to what opinfo.capabilities.run_all_samples saved.
+    """
+    base = results["default"]
+    keys = [k for k in base if k.startswith(f"{op.name}|{dtype}|")]
+    if not keys:
+        fail(op, f"with {dtype_name(dtype)}", "no capability results were recorded", [])
+    problems = []
+    for cap, got in results.items():
+        for key in keys:
+            why = compare_results(op, got[key], base[key])
+            if why:
+                index = int(key.rsplit("|", 1)[1])
+                problems.append(f"{cap} vs default, sample {index}: {why}")
+    if problems:
+        fail(op, f"with {dtype_name(dtype)}", "CPU capabilities give different results", problems)

@@ -1,0 +1,177 @@
+"""The OpInfo database: one entry per operator of the kit.
+
+Adding an op? Add one entry here, in alphabetical order, with the op's base
+name first (`OpInfo("add", ...)`: tools grep for that). The generic tests in
+`test/ops/test_ops.py` then run on it. Claim in `dtypes` exactly the dtypes the
+kernel supports: the claimed-vs-working test fails in both directions. A skip
+or xfail needs a `DecorateInfo` with a written reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from opinfo.core import (
+    FLOATING,
+    INTEGRAL,
+    BinaryOpInfo,
+    ErrorInput,
+    OpInfo,
+    ReductionOpInfo,
+    SampleInput,
+    UnaryOpInfo,
+)
+from opinfo.samples import (
+    make,
+    sample_inputs_add,
+    sample_inputs_binary,
+    sample_inputs_cumsum,
+    sample_inputs_softplus,
+    sample_inputs_sum,
+    sample_inputs_unary,
+    sample_inputs_where,
+)
+
+ALL_REAL_AND_BOOL = (*FLOATING, *INTEGRAL, torch.bool)
+
+# --------------------------------------------------------------------------- references
+
+
+def softplus_numpy(x: np.ndarray, beta: float = 1, threshold: float = 20) -> np.ndarray:
+    """softplus(x) = log(1 + exp(beta * x)) / beta, linear above `threshold`."""
+    bx = x * beta
+    with np.errstate(over="ignore"):
+        soft = np.log1p(np.exp(bx)) / beta
+    return np.where(bx > threshold, x, soft)
+
+
+def numpy_ref(fn: Any) -> Any:
+    """Wraps a NumPy function as a reference: computes in float64, returns self's dtype."""
+
+    def ref(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
+        result = fn(x.detach().cpu().to(torch.float64).numpy(), *args, **kwargs)
+        return torch.from_numpy(np.asarray(result)).to(dtype=x.dtype, device=x.device)
+
+    return ref
+
+
+# --------------------------------------------------------------------------- error inputs
+
+
+def _err(inp: Any, *args: Any, regex: str, exc: type[BaseException] = RuntimeError,
+         **kwargs: Any) -> ErrorInput:  # fmt: skip
+    return ErrorInput(SampleInput(inp, args=args, kwargs=kwargs), exc, regex)
+
+
+def error_inputs_binary(op: OpInfo, device: str) -> Iterator[ErrorInput]:
+    a, b = make((3,), device, torch.float32), make((4,), device, torch.float32)
+    yield _err(a, b, regex=r"size of tensor a \(3\) must match the size of tensor b \(4\)")
+
+
+def error_inputs_add(op: OpInfo, device: str) -> Iterator[ErrorInput]:
+    yield from error_inputs_binary(op, device)
+    i = make((3,), device, torch.int64)
+    yield _err(i, i, alpha=1.5, regex=r"alpha must not be a floating point number")
+    yield _err(i, i, alpha=True, regex=r"Boolean alpha only supported for Boolean results")
+
+
+def error_inputs_where(op: OpInfo, device: str) -> Iterator[ErrorInput]:
+    x = make((3,), device, torch.float32)
+    yield _err(x, x, x, regex=r"where expected condition to be a boolean tensor")
+    c = make((3,), device, torch.bool)
+    yield _err(c, x, make((4,), device, torch.float32), regex=r"must match the size")
+
+
+def error_inputs_dim(op: OpInfo, device: str) -> Iterator[ErrorInput]:
+    x = make((3, 4), device, torch.float32)
+    yield _err(x, 2, exc=IndexError, regex=r"Dimension out of range \(expected to be in range")
+    yield _err(x, -3, exc=IndexError, regex=r"Dimension out of range")
+
+
+def error_inputs_sum(op: OpInfo, device: str) -> Iterator[ErrorInput]:
+    yield from error_inputs_dim(op, device)
+    x = make((3, 4), device, torch.float32)
+    yield _err(x, [0, 0], regex=r"dim 0 appears multiple times in the list of dims")
+
+
+def error_inputs_relu(op: OpInfo, device: str) -> Iterator[ErrorInput]:
+    yield _err(make((3,), device, torch.bool), regex=r"Boolean inputs not supported for relu")
+
+
+# --------------------------------------------------------------------------- the database
+
+op_db: list[OpInfo] = [
+    BinaryOpInfo(
+        "add",
+        ref=torch.add,
+        ref_inplace=torch.Tensor.add_,
+        sample_inputs_func=sample_inputs_add,
+        error_inputs_func=error_inputs_add,
+        dtypes=ALL_REAL_AND_BOOL,
+    ),
+    OpInfo(
+        "cumsum",
+        ref=torch.cumsum,
+        ref_inplace=torch.Tensor.cumsum_,
+        sample_inputs_func=sample_inputs_cumsum,
+        error_inputs_func=error_inputs_dim,
+        dtypes=ALL_REAL_AND_BOOL,
+        supports_inplace=True,
+    ),
+    BinaryOpInfo(
+        "mul",
+        ref=torch.mul,
+        ref_inplace=torch.Tensor.mul_,
+        sample_inputs_func=sample_inputs_binary,
+        error_inputs_func=error_inputs_binary,
+        dtypes=ALL_REAL_AND_BOOL,
+    ),
+    UnaryOpInfo(
+        "relu",
+        ref=torch.relu,
+        ref_inplace=torch.relu_,
+        sample_inputs_func=sample_inputs_unary,
+        error_inputs_func=error_inputs_relu,
+        dtypes=(*FLOATING, *INTEGRAL),
+    ),
+    UnaryOpInfo(
+        "sigmoid",
+        ref=torch.sigmoid,
+        ref_inplace=torch.sigmoid_,
+        sample_inputs_func=sample_inputs_unary,
+        dtypes=FLOATING,
+    ),
+    UnaryOpInfo(
+        "silu",
+        ref=F.silu,
+        sample_inputs_func=sample_inputs_unary,
+        dtypes=FLOATING,
+        supports_out=False,
+        supports_inplace=False,
+    ),
+    UnaryOpInfo(
+        "softplus",
+        ref=numpy_ref(softplus_numpy),
+        sample_inputs_func=sample_inputs_softplus,
+        dtypes=FLOATING,
+        supports_inplace=False,
+    ),
+    ReductionOpInfo(
+        "sum",
+        ref=torch.sum,
+        sample_inputs_func=sample_inputs_sum,
+        error_inputs_func=error_inputs_sum,
+        dtypes=ALL_REAL_AND_BOOL,
+    ),
+    OpInfo(
+        "where",
+        ref=torch.where,
+        sample_inputs_func=sample_inputs_where,
+        error_inputs_func=error_inputs_where,
+        dtypes=ALL_REAL_AND_BOOL,
+    ),
+]

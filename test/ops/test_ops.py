@@ -1,0 +1,99 @@
+"""The generic operator tests: every OpInfo in test/opinfo/op_db.py, each check.
+
+Test ids read `test_<check>[<op>-<device>-<dtype>]`, so `./kit test -k add`
+runs everything about `add` and `-k "test_out and float16"` one slice. The
+checks themselves live in test/opinfo/checks.py, where test/framework/ proves
+each one catches the bug it is for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import torch
+from opinfo import capabilities, checks
+from opinfo.core import OpInfo
+from opinfo.params import op_params
+
+pytestmark = pytest.mark.needs_build
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_reference"))
+def test_reference(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_reference(op, device, dtype)
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_dtypes", dtypes="none"))
+def test_dtypes(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_dtypes(op, device)
+
+
+def _all_if(flag: str) -> Any:
+    """Every dtype for ops that have the variant; one, to check it is absent, otherwise."""
+    return lambda op: "all" if getattr(op, flag) else "one"
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_out", dtypes=_all_if("supports_out")))
+def test_out(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_out(op, device, dtype)
+
+
+@pytest.mark.parametrize(
+    "op, device, dtype", op_params("test_inplace", dtypes=_all_if("supports_inplace"))
+)
+def test_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_inplace(op, device, dtype)
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_layouts"))
+def test_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_layouts(op, device, dtype)
+
+
+@pytest.mark.parametrize(
+    "op, device, dtype",
+    op_params("test_errors", dtypes="none", only=lambda op: op.error_inputs_func is not None),
+)
+def test_errors(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_error_inputs(op, device)
+
+
+@pytest.fixture(scope="session")
+def capability_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What every sample gives under each CPU capability this machine runs."""
+    folder = tmp_path_factory.mktemp("capabilities")
+    results = {}
+    for cap in capabilities.compiled_capabilities():
+        saved = capabilities.results_under(cap, folder / f"{cap}.pt")
+        if saved["|capability"] == cap:  # else this CPU lacks it and fell back
+            results[cap] = saved
+    return results
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_cpu_capabilities", devices=["cpu"]))
+def test_cpu_capabilities(
+    op: OpInfo, device: str, dtype: torch.dtype, capability_results: dict[str, Any]
+) -> None:
+    if len(capability_results) < 2:
+        pytest.skip(f"only one CPU capability runs here: {sorted(capability_results)}")
+    checks.check_capabilities(op, dtype, capability_results)
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize(
+    "op, device, dtype", op_params("test_cuda_vs_cpu", dtypes="none", devices=["cuda"])
+)
+def test_cuda_vs_cpu(op: OpInfo, device: str, dtype: None) -> None:
+    for claimed in op.supported_dtypes("cuda"):
+        checks.check_cuda_vs_cpu(op, claimed)
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_opcheck", dtypes="none"))
+def test_opcheck(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_opcheck(op, device)
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_compile", dtypes="none"))
+def test_compile(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_compile(op, device)
