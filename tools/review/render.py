@@ -25,9 +25,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def escape_md(text: str) -> str:
     """Plain text as inert Markdown. See Note [Untrusted text in the review]."""
     text = text.replace("\r", " ").replace("\n", " ")
+    text = re.sub(r"([\\*_\[\]()#|!~{}`])", r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("@", "&#64;")
-    return re.sub(r"([\\*_\[\]()#|!~{}])", r"\\\1", text)
+    return text.replace("@", "&#64;")
 
 
 def md_message(message: str) -> str:

@@ -154,9 +154,9 @@ def _top_level_commas(args: str) -> int:
     for i, ch in enumerate(args):
         if ch == '"' and (i == 0 or args[i - 1] != "\\"):
             quoted = not quoted
-        elif not quoted and ch in "([{<":
+        elif not quoted and ch in "([{":
             depth += 1
-        elif not quoted and ch in ")]}>":
+        elif not quoted and ch in ")]}":
             depth -= 1
         elif not quoted and ch == "," and depth == 0:
             commas += 1
