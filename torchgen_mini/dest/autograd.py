@@ -1,0 +1,485 @@
+"""`RegisterAutograd.cpp`: backward nodes and Autograd / ADInplaceOrView kernels.
+
+For every entry of derivatives.yaml this module writes a backward node (a
+`torch::autograd::Node` subclass such as `MulBackward0`) that holds exactly
+what the formulas use, and whose `apply()` evaluates the formulas.  Then, for
+every overload of native_functions.yaml, the kernel registered at the
+`Autograd` key: it builds the node, runs the op below autograd and attaches
+the node to the result.  See Note [Autograd kernel kinds].  Mutating
+overloads also get an `ADInplaceOrView` kernel that bumps version counters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from torchgen_mini.api import dispatcher
+from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo
+from torchgen_mini.model import (
+    Argument,
+    BaseTy,
+    BaseType,
+    ListType,
+    NativeFunction,
+    OptionalType,
+    ParseError,
+    SchemaKind,
+    Type,
+)
+
+# Note [Autograd kernel kinds]
+# Each overload gets one Autograd kernel, chosen by what the YAML says:
+#   - CompositeImplicitAutograd: none; autograd sees the ops it calls.
+#   - a derivatives.yaml entry (an in-place variant uses its functional
+#     variant's entry, as in PyTorch): a differentiable kernel.
+#   - out= variants: never differentiable; the kernel refuses inputs that
+#     require grad, as PyTorch does.
+#   - anything else: the kernel refuses inputs that require grad and says
+#     where to add a formula.  Without it the dispatcher's fallback would
+#     quietly return a result with no gradient.
+# The op itself runs below autograd (`at::AutoDispatchBelowAutograd` and the
+# matching key set); mutating ops pass through ADInplaceOrView on the way,
+# where the version counter of each mutated tensor is bumped.
+
+MISSING_FORMULA_HINT = "add a formula for it to tools/autograd/derivatives.yaml"
+AG = "torch::autograd"
+
+# Note [Saved sizes and dtypes]
+# A formula that only needs `self.sizes()` or `self.scalar_type()` should not
+# keep all of `self` alive until backward.  Such calls are replaced by a
+# saved member (`self_sizes`, `self_scalar_type`) that the forward kernel
+# fills in; `self` itself is then saved only if the formula uses it otherwise.
+_ATTRS = {
+    "sizes": ("std::vector<int64_t>", "{}.sizes().vec()"),
+    "scalar_type": ("at::ScalarType", "{}.scalar_type()"),
+}
+
+
+@dataclass(frozen=True)
+class Saved:
+    """One member of a backward node and how the forward kernel fills it."""
+
+    member: str
+    cpp_type: str
+    value: str
+    unpack: str | None
+    after_call: bool
+    needed_by: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """The gradient of one differentiable input: its edge index and formula."""
+
+    index: int
+    name: str
+    formula: str
+
+
+@dataclass(frozen=True)
+class BackwardNode:
+    """A generated `torch::autograd::Node` subclass for one entry."""
+
+    name: str
+    info: DifferentiabilityInfo
+    inputs: tuple[Argument, ...]
+    gradients: tuple[Gradient, ...]
+
+
+# --------------------------------------------------------------------------
+# Formulas: which variables they use, and how those are saved
+# --------------------------------------------------------------------------
+
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _uses(formula: str, name: str) -> bool:
+    code = _STRING_RE.sub('""', formula)
+    return re.search(rf"(?<![\w.:]){re.escape(name)}(?!\w)", code) is not None
+
+
+def _attr_re(var: str, attr: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.:]){re.escape(var)}\.{attr}\(\)")
+
+
+def _substitute_attrs(formula: str, var: str) -> tuple[str, list[str]]:
+    used = []
+    for attr in _ATTRS:
+        pat = _attr_re(var, attr)
+        if pat.search(formula):
+            formula = pat.sub(f"{var}_{attr}", formula)
+            used.append(attr)
+    return formula, used
+
+
+def _check_supported(d: Derivative, node: str) -> None:
+    if len(d.var_names) != 1:
+        raise ParseError(
+            f"{d.loc}: '{', '.join(d.var_names)}' shares one formula among several inputs, "
+            f"which the kit's autograd codegen does not support yet ({node})",
+            "give each input its own formula",
+        )
+    for word in ("grads", "grad_input_mask", "wrap_opt_if", "retain_variables"):
+        if _uses(d.formula, word):
+            raise ParseError(f"{d.loc}: '{word}' is not supported by the kit's autograd codegen")
+
+
+def _value_cpp_type(t: Type) -> str:
+    if t == BaseType(BaseTy.Scalar):
+        return "at::Scalar"
+    if isinstance(t, OptionalType) and isinstance(t.elem, ListType):
+        return "c10::OptionalArray<int64_t>"
+    if isinstance(t, ListType) and t.elem == BaseType(BaseTy.int):
+        return "std::vector<int64_t>"
+    if isinstance(t, OptionalType) and t.elem == BaseType(BaseTy.ScalarType):
+        return "std::optional<at::ScalarType>"
+    simple = {BaseTy.int: "int64_t", BaseTy.bool: "bool", BaseTy.float: "double"}
+    if isinstance(t, BaseType) and t.name in simple:
+        return simple[t.name]
+    raise ParseError(f"a formula uses an argument of type {t}, which the kit cannot save yet")
+
+
+def _saved_input(a: Argument, inplace: bool, needed: frozenset[int]) -> Saved:
+    if a.type.is_tensor_like():
+        if a.type.is_list_like() is not None:
+            raise ParseError(f"saving the tensor list '{a.name}' is not supported yet")
+        # See Note [In-place formulas]
+        value = f"{a.name}.clone()" if inplace and a.name == "self" else a.name
+        save = f"{AG}::SavedVariable({value}, false)"
+        unpack = f"auto {a.name} = {a.name}_.unpack();"
+        return Saved(f"{a.name}_", f"{AG}::SavedVariable", save, unpack, False, needed)
+    return Saved(a.name, _value_cpp_type(a.type), a.name, None, False, needed)
+
+
+def _saved_result(inplace: bool, needed: frozenset[int]) -> Saved:
+    # Note [In-place formulas]
+    # An in-place variant shares the node of its functional variant.  In its
+    # formulas `result` is `self` after the op, and `self` is the value before
+    # it: the kernel saves `self.clone()` (only if a gradient that needs it
+    # is wanted), since the op overwrites `self`.
+    value = "self, true, self.is_view()" if inplace else "result, true"
+    unpack = "auto result = result_.unpack(at_mini::autograd::node_ptr(this));"
+    return Saved(
+        "result_", f"{AG}::SavedVariable", f"{AG}::SavedVariable({value})", unpack, True, needed
+    )
+
+
+# --------------------------------------------------------------------------
+# Backward nodes
+# --------------------------------------------------------------------------
+
+
+def node_name(info: DifferentiabilityInfo, counts: dict[str, int]) -> str:
+    """`AddBackward0` for the first entry of op `add`, `AddBackward1` for the next."""
+    base = info.func.name.name.base
+    camel = "".join(p[:1].upper() + p[1:] for p in base.split("_") if p)
+    n = counts.get(camel, 0)
+    counts[camel] = n + 1
+    return f"{camel}Backward{n}"
+
+
+def backward_node(info: DifferentiabilityInfo, name: str) -> BackwardNode | None:
+    formulas = info.default
+    if formulas is None or not formulas.derivatives:
+        return None
+    for d in formulas.derivatives:
+        _check_supported(d, name)
+    if len(info.func.returns) != 1:
+        raise ParseError(f"{info.loc}: ops with several outputs are not supported yet")
+    inputs = tuple(
+        a for a in info.func.arguments.flat_non_out if formulas.formula_for(a.name) is not None
+    )
+    grads = []
+    for i, a in enumerate(inputs):
+        formula = formulas.formula_for(a.name)
+        assert formula is not None
+        grads.append(Gradient(i, a.name, formula.formula))
+    return BackwardNode(name, info, inputs, tuple(grads))
+
+
+def saved_values(node: BackwardNode, inplace: bool) -> list[Saved]:
+    """What the node keeps, and which gradients need each.
+
+    See Note [Saved sizes and dtypes].
+    """
+    grads = list(node.gradients)
+    saved: list[Saved] = []
+    for a in node.info.func.arguments.flat_non_out:
+        if a.type.is_tensor_like():
+            for attr in _ATTRS:
+                grads, needed = _take_attr(grads, a.name, attr)
+                if needed:
+                    cpp, value = _ATTRS[attr]
+                    saved.append(
+                        Saved(f"{a.name}_{attr}", cpp, value.format(a.name), None, False, needed)
+                    )
+        needed = frozenset(g.index for g in grads if _uses(g.formula, a.name))
+        if needed:
+            saved.append(_saved_input(a, inplace, needed))
+    needed = frozenset(g.index for g in grads if _uses(g.formula, "result"))
+    if needed:
+        saved.append(_saved_result(inplace, needed))
+    return saved
+
+
+def _take_attr(grads: list[Gradient], var: str, attr: str) -> tuple[list[Gradient], frozenset[int]]:
+    out, needed = [], set()
+    for g in grads:
+        pat = _attr_re(var, attr)
+        if pat.search(g.formula):
+            needed.add(g.index)
+            g = Gradient(g.index, g.name, pat.sub(f"{var}_{attr}", g.formula))
+        out.append(g)
+    return out, frozenset(needed)
+
+
+def final_gradients(node: BackwardNode) -> list[Gradient]:
+    """The formulas as `apply()` evaluates them (sizes and dtypes substituted)."""
+    grads = list(node.gradients)
+    for a in node.info.func.arguments.flat_non_out:
+        if a.type.is_tensor_like():
+            for attr in _ATTRS:
+                grads, _ = _take_attr(grads, a.name, attr)
+    return grads
+
+
+def node_struct(node: BackwardNode) -> str:
+    """The C++ declaration of the node, with its `apply()` inline."""
+    saved = saved_values(node, inplace=False)
+    members = [f"  {s.cpp_type} {s.member};" for s in saved]
+    releases = [f"    {s.member}.reset_data();" for s in saved if s.unpack is not None]
+    lines = [
+        f"// {node.info.func.name}: {node.info.loc}",
+        f"struct {node.name} final : public {AG}::Node {{",
+        f'  std::string name() const override {{ return "{node.name}"; }}',
+        "  void release_variables() override {",
+        "    std::lock_guard<std::mutex> lock(mutex_);",
+        *releases,
+        "  }",
+        f"  {AG}::variable_list apply({AG}::variable_list&& grads) override;",
+        *members,
+        "};",
+    ]
+    return "\n".join(lines)
+
+
+def node_apply(node: BackwardNode) -> str:
+    """`<Node>::apply`: per wanted gradient, unpack what it needs and evaluate it."""
+    saved = [s for s in saved_values(node, inplace=False) if s.unpack is not None]
+    lines = [
+        f"{AG}::variable_list {node.name}::apply({AG}::variable_list&& grads) {{",
+        "  std::lock_guard<std::mutex> lock(mutex_);",
+        "  const at::Tensor& grad = grads[0];",
+        f"  {AG}::variable_list grad_inputs({len(node.inputs)});",
+    ]
+    for g in final_gradients(node):
+        lines += [
+            f"  if (grad.defined() && task_should_compute_output({g.index})) {{  // {g.name}",
+            *[f"    {s.unpack}" for s in saved if g.index in s.needed_by],
+            f"    grad_inputs[{g.index}] = {g.formula};",
+            "  }",
+        ]
+    lines += ["  return grad_inputs;", "}"]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Autograd kernels
+# --------------------------------------------------------------------------
+
+
+def kernel_name(f: NativeFunction) -> str:
+    return f"autograd_{dispatcher.name(f.func)}"
+
+
+def _params(f: NativeFunction) -> str:
+    return ", ".join(["c10::DispatchKeySet ks", dispatcher.signature(f).params()])
+
+
+def _call_below(f: NativeFunction, guard: str, keyset: str) -> str:
+    sig = dispatcher.signature(f)
+    call = f"{dispatcher.qualified_op(f)}::redispatch(ks & {keyset}, {sig.arg_names()})"
+    return (
+        f"  decltype(auto) result = [&]() -> {sig.returns} {{\n"
+        f"    {guard} guard;\n"
+        f"    return {call};\n"
+        "  }();"
+    )
+
+
+def _below_autograd(f: NativeFunction) -> str:
+    if f.func.is_mutable():
+        return _call_below(f, "at::AutoDispatchBelowAutograd", "c10::after_autograd_keyset")
+    return _call_below(
+        f, "at::AutoDispatchBelowADInplaceOrView", "c10::after_ADInplaceOrView_keyset"
+    )
+
+
+def _tensor_args(f: NativeFunction, with_out: bool) -> list[str]:
+    args = f.func.arguments.flat_all if with_out else f.func.arguments.flat_non_out
+    return [a.name for a in args if a.type.is_tensor_like()]
+
+
+def refusing_kernel(f: NativeFunction, message: str) -> str:
+    """A kernel for an overload with no gradient: refuse inputs that require grad."""
+    tensors = ", ".join(_tensor_args(f, with_out=True))
+    check = f"{AG}::compute_requires_grad({tensors})" if tensors else "false"
+    sig = dispatcher.signature(f)
+    return "\n".join(
+        [
+            f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
+            f"  TORCH_CHECK(!{check},\n      {message});",
+            _below_autograd(f),
+            "  return result;",
+            "}",
+        ]
+    )
+
+
+def non_differentiable_kernel(f: NativeFunction) -> str:
+    """An entry without backward formulas: the result simply has no gradient."""
+    sig = dispatcher.signature(f)
+    return "\n".join(
+        [
+            f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
+            _below_autograd(f),
+            "  return result;",
+            "}",
+        ]
+    )
+
+
+def missing_formula_message(f: NativeFunction) -> str:
+    return (
+        f'"aten_mini::{f.func.name}: an input requires grad, but the op has no derivative '
+        f'formula: {MISSING_FORMULA_HINT} ({f.loc.file} declares the op at line {f.loc.line})"'
+    )
+
+
+def out_message(f: NativeFunction) -> str:
+    return (
+        f"\"aten_mini::{f.func.name}: functions with out=... arguments don't support "
+        'automatic differentiation, but one of the arguments requires grad."'
+    )
+
+
+def differentiable_kernel(f: NativeFunction, node: BackwardNode) -> str:
+    """The Autograd kernel that records `node` for a functional or in-place overload."""
+    inplace = f.func.kind() is SchemaKind.inplace
+    saved = saved_values(node, inplace)
+    inputs = ", ".join(a.name for a in node.inputs)
+    sig = dispatcher.signature(f)
+    lines = [
+        f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
+        f"  const bool requires_grad = {AG}::compute_requires_grad({inputs});",
+    ]
+    if inplace:
+        lines.append(f"  {AG}::check_inplace(self, requires_grad);")
+    lines += [
+        f"  at_mini::autograd::NodePtr<{node.name}> grad_fn;",
+        "  if (requires_grad) {",
+        f"    grad_fn = at_mini::autograd::make_node<{node.name}>();",
+        f"    grad_fn->set_next_edges({AG}::collect_next_edges({inputs}));",
+        *[_save_line(s) for s in saved if not s.after_call],
+        "  }",
+        _below_autograd(f),
+        "  if (grad_fn) {",
+        f"    {AG}::{'rebase_history' if inplace else 'set_history'}(result, grad_fn);",
+        *[_save_line(s) for s in saved if s.after_call],
+        "  }",
+        "  return result;",
+        "}",
+    ]
+    return "\n".join(lines)
+
+
+def _save_line(s: Saved) -> str:
+    cond = " || ".join(f"grad_fn->should_compute_output({i})" for i in sorted(s.needed_by))
+    return f"    if ({cond}) grad_fn->{s.member} = {s.value};"
+
+
+def inplace_or_view_kernel(f: NativeFunction) -> str:
+    """Below autograd, a mutating overload bumps the version of what it writes."""
+    sig = dispatcher.signature(f)
+    bumps = [
+        f"  {AG}::increment_version({a.name});" for a in f.func.arguments.flat_all if a.is_write
+    ]
+    return "\n".join(
+        [
+            f"{sig.returns} inplace_or_view_{dispatcher.name(f.func)}({_params(f)}) {{",
+            _call_below(
+                f, "at::AutoDispatchBelowADInplaceOrView", "c10::after_ADInplaceOrView_keyset"
+            ),
+            *bumps,
+            "  return result;",
+            "}",
+        ]
+    )
+
+
+# --------------------------------------------------------------------------
+# The file
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AutogradPlan:
+    """Nodes from derivatives.yaml and, per overload, its Autograd kernel."""
+
+    nodes: list[BackwardNode]
+    kernels: list[tuple[NativeFunction, str]]
+    inplace_or_view: list[NativeFunction]
+
+
+def plan(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> AutogradPlan:
+    counts: dict[str, int] = {}
+    nodes: dict[DifferentiabilityInfo, BackwardNode | None] = {}
+    for info in infos:
+        nodes[info] = backward_node(info, node_name(info, counts))
+    own = {info.native: info for info in infos if info.native.func == info.func}
+    functional = {
+        i.func.signature(): i for i in own.values() if i.func.kind() is SchemaKind.functional
+    }
+    kernels = []
+    for f in fns:
+        found = own.get(f) or functional.get(f.func.signature())
+        kernel = _kernel_for(f, found, None if found is None else nodes[found])
+        if kernel is not None:
+            kernels.append((f, kernel))
+    mutating = [
+        f for f in fns if f.func.is_mutable() and not f.has_composite_implicit_autograd_kernel
+    ]
+    return AutogradPlan([n for n in nodes.values() if n is not None], kernels, mutating)
+
+
+def _kernel_for(
+    f: NativeFunction, info: DifferentiabilityInfo | None, node: BackwardNode | None
+) -> str | None:
+    if f.has_composite_implicit_autograd_kernel:
+        return None
+    kind = f.func.kind()
+    if kind is SchemaKind.out:
+        return refusing_kernel(f, out_message(f))
+    if node is not None and kind in (SchemaKind.functional, SchemaKind.inplace):
+        return differentiable_kernel(f, node)
+    if info is not None:
+        return non_differentiable_kernel(f)
+    return refusing_kernel(f, missing_formula_message(f))
+
+
+def compute(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> dict[str, object]:
+    p = plan(fns, infos)
+    return {
+        "node_structs": [node_struct(n) for n in p.nodes],
+        "node_applies": [node_apply(n) for n in p.nodes],
+        "kernels": [k for _, k in p.kernels],
+        "autograd_impls": [
+            f'm.impl("{f.func.name}", TORCH_FN({kernel_name(f)}));' for f, _ in p.kernels
+        ],
+        "inplace_or_view_kernels": [inplace_or_view_kernel(f) for f in p.inplace_or_view],
+        "inplace_or_view_impls": [
+            f'm.impl("{f.func.name}", TORCH_FN(inplace_or_view_{dispatcher.name(f.func)}));'
+            for f in p.inplace_or_view
+        ],
+    }

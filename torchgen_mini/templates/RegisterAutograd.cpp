@@ -1,0 +1,53 @@
+// Autograd for the aten_mini operators, from tools/autograd/derivatives.yaml.
+// One backward node per entry, and per overload the kernel registered at the
+// Autograd key; see docs/autograd.md and torchgen_mini/dest/autograd.py.
+
+#include "Functions.h"
+#include "Operators.h"
+
+#include <aten_mini/native/autograd/FunctionsManual.h>
+
+#include <ATen/core/LegacyTypeDispatch.h>
+#include <torch/csrc/autograd/VariableTypeUtils.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/utils.h>
+#include <torch/csrc/autograd/saved_variable.h>
+#include <torch/library.h>
+
+namespace at_mini::autograd::generated {
+
+// ---- Backward nodes ---------------------------------------------------------
+
+{% for s in node_structs %}
+{{ s }}
+
+{% endfor %}
+{% for a in node_applies %}
+{{ a }}
+
+{% endfor %}
+// ---- Autograd kernels -------------------------------------------------------
+
+{% for k in kernels %}
+{{ k }}
+
+{% endfor %}
+// ---- ADInplaceOrView kernels: version counters of mutated tensors -----------
+
+{% for k in inplace_or_view_kernels %}
+{{ k }}
+
+{% endfor %}
+TORCH_LIBRARY_IMPL(aten_mini, Autograd, m) {
+{% for line in autograd_impls %}
+  {{ line }}
+{% endfor %}
+}
+
+TORCH_LIBRARY_IMPL(aten_mini, ADInplaceOrView, m) {
+{% for line in inplace_or_view_impls %}
+  {{ line }}
+{% endfor %}
+}
+
+} // namespace at_mini::autograd::generated
