@@ -380,6 +380,15 @@ LAYOUTS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 }
 
 
+def layout_variants(s: SampleInput, base: SampleInput) -> Iterable[tuple[str, SampleInput]]:
+    """(label, sample) for the sample as generated and each layout of its contiguous copy."""
+    candidates = [("as sampled", s)]
+    candidates += [(label, base.transform(layout)) for label, layout in LAYOUTS.items()]
+    for label, changed in candidates:
+        if any(a is not b for a, b in zip(changed.tensors(), base.tensors(), strict=True)):
+            yield label, changed
+
+
 def check_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """Non-contiguous and channels-last inputs give the result of contiguous ones."""
     assert op.op is not None
@@ -389,16 +398,11 @@ def check_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
         expected, exc = run(op.op, base)
         if exc is not None:
             continue  # the reference and dtype checks report failing samples
-        for label, layout in LAYOUTS.items():
-            changed = s.transform(layout)
-            if all(a is b for a, b in zip(changed.tensors(), base.tensors(), strict=True)):
-                continue
+        for label, changed in layout_variants(s, base):
             actual, exc = run(op.op, changed)
             why = error_line(exc) if exc else mismatch(actual, expected, op)
             if why:
-                problems.append(
-                    f"{label} input gives another result than contiguous: {changed}: {why}"
-                )
+                problems.append(f"{label} input differs from contiguous: {changed}: {why}")
     if problems:
         fail(op, where_str(device, dtype), "the result depends on the memory layout", problems)
 
