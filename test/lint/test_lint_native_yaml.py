@@ -21,6 +21,7 @@ GOOD = """\
     CPU, CUDA: relu_
   tags: pointwise
 """
+DERIVATIVE = "- name: relu(Tensor self) -> Tensor\n  self: grad\n"
 
 
 def repo(tmp_path: Path, yaml: str, complete: bool = True) -> Path:
@@ -30,7 +31,7 @@ def repo(tmp_path: Path, yaml: str, complete: bool = True) -> Path:
         for rel, text in {
             "test/opinfo/op_db.py": 'op_db = [UnaryOpInfo("relu")]\n',
             "python/aten_mini/_docs.py": 'add_docstr("relu", "relu(self)")\n',
-            "tools/autograd/derivatives.yaml": "- name: relu(Tensor self) -> Tensor\n  self: grad\n",
+            "tools/autograd/derivatives.yaml": DERIVATIVE,
         }.items():
             (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / rel).write_text(text)

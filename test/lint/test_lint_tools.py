@@ -37,7 +37,10 @@ def test_clang_format_uses_the_repo_style(tmp_path: Path) -> None:
 
 
 def test_actionlint_reports_workflow_errors(tmp_path: Path) -> None:
-    bad = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    bad = (
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.nope }}\n"
+    )
     root = git_repo(tmp_path, {".github/workflows/x.yml": bad})
     found = lint_actionlint(root, False)
     assert found and found[0].path == ".github/workflows/x.yml" and found[0].line == 6
