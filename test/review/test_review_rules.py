@@ -65,6 +65,9 @@ def test_functional_only_op_gets_a_variants_suggestion() -> None:
     found = run("new-op-variants", head)
     assert len(found) == 1 and "out=" in found[0].message and "in-place" in found[0].message
     assert run("new-op-variants", complete_foo()) == []
+    head[NF] = YAML + "\n- func: foo(Tensor self) -> Tensor\n  dispatch:\n    CPU, CUDA: foo\n"
+    [comment] = run("new-op-variants", head)  # not pointwise: only out= is expected
+    assert "out=" in comment.message and "in-place" not in comment.message
 
 
 @pytest.mark.parametrize(

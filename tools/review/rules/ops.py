@@ -39,7 +39,7 @@ def new_op_opinfo(ctx: ReviewContext) -> list[Comment]:
             Severity.BLOCKING,
             YAML,
             e.line,
-            f"New op {code(op)} has no OpInfo entry. Please add `OpInfo({op!r}, ...)` to "
+            f'New op {code(op)} has no OpInfo entry. Please add `OpInfo("{op}", ...)` to '
             f"{code(opindex.OP_DB)} with sample inputs and a reference (`ref=`), so the generic "
             "tests (dtypes, out=, broadcasting, CUDA parity) cover it.",
         )
@@ -56,7 +56,7 @@ def new_op_docs(ctx: ReviewContext) -> list[Comment]:
             Severity.BLOCKING,
             YAML,
             e.line,
-            f"New op {code(op)} is undocumented. Please add an `add_docstr({op!r}, ...)` entry "
+            f'New op {code(op)} is undocumented. Please add an `add_docstr("{op}", ...)` entry '
             f"to {code(opindex.DOCS)} with the signature, a description and a runnable example "
             "(it is run as a doctest).",
         )
@@ -114,7 +114,7 @@ def new_op_variants(ctx: ReviewContext) -> list[Comment]:
         missing = [
             v for v, wanted in (("out=", "out"), ("in-place", "inplace")) if wanted not in kinds
         ]
-        if "inplace" in missing and not any("pointwise" in e.tags for e in mine):
+        if "in-place" in missing and not any("pointwise" in e.tags for e in mine):
             missing.remove("in-place")
         if missing:
             found.append(
