@@ -91,7 +91,7 @@ _BASE_TYS: dict[str, BaseTy] = {t.value: t for t in BaseTy}
 _CUSTOM_CLASS_PREFIX = "__torch__.torch.classes."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Type:
     """Base of the type classes; `Type.parse("int[2]?")` builds the tree."""
 
@@ -115,7 +115,7 @@ class Type:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BaseType(Type):
     name: BaseTy
 
@@ -132,7 +132,7 @@ class BaseType(Type):
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OptionalType(Type):
     elem: Type
 
@@ -149,7 +149,7 @@ class OptionalType(Type):
         return self.elem.is_list_like()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListType(Type):
     """`T[]` (size None) or the fixed-size `T[N]`."""
 
@@ -169,7 +169,7 @@ class ListType(Type):
         return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomClassType(Type):
     """`__torch__.torch.classes.<class_name>`: a TorchBind class."""
 
@@ -193,7 +193,7 @@ class CustomClassType(Type):
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annotation:
     """An alias annotation: `a`, `a!`, `a|b`, `a! -> a|b`, `a -> *`."""
 
@@ -223,7 +223,7 @@ def _annotated_type(ty: Type, annotation: Annotation | None) -> str:
     return f"Tensor({annotation}){text[len('Tensor') :]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     """`Tensor(a!) self`, `int[1] dim=[0,1]`: `default` is schema text or None."""
 
@@ -245,7 +245,7 @@ class Argument:
         return text if self.default is None else f"{text}={self.default}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Return:
     """One result: a type, an optional alias annotation and an optional name."""
 
@@ -274,7 +274,7 @@ _TENSOR_OPTIONS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arguments:
     """The argument list, split as the schema text splits it.
 
@@ -357,7 +357,7 @@ _DUNDER_RE = re.compile(r"__([^_]+)__")
 _FUNCTIONAL_SUFFIX = "_functional"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BaseOperatorName:
     """`add` / `add_` (inplace) / `__and__`, `__iand__` (dunder) / `x_functional`."""
 
@@ -399,7 +399,7 @@ def _base_name_from_text(text: str) -> BaseOperatorName:
     return BaseOperatorName(text, False, False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OperatorName:
     """A base name plus an overload name (`""` when there is none)."""
 
@@ -426,7 +426,7 @@ class SchemaKind(Enum):
     scratch = "scratch"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionSchema:
     """A whole operator schema.  See Note [Schema kinds] for `kind()`."""
 
@@ -896,7 +896,7 @@ class DeviceCheckType(Enum):
     ExactSame = "ExactSame"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StubDecl:
     """A DispatchStub an entry declares (kit key `dispatch_stub`)."""
 
@@ -905,7 +905,7 @@ class StubDecl:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Precompute:
     """`precomputed:` of a structured op: replaced arguments, then added ones."""
 
@@ -913,7 +913,7 @@ class Precompute:
     add: tuple[Argument, ...]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class NativeFunction:
     """One entry of native_functions.yaml.
 
@@ -987,7 +987,7 @@ class NativeFunction:
         return self.structured or self.structured_delegate is not None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class NativeFunctionsGroup:
     """The functional, in-place, mutable and out= variants of one op.
 
@@ -1042,7 +1042,7 @@ def group_native_functions(
     return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedNativeYaml:
     """What `parse_native_yaml` returns: every entry that parsed, and all errors."""
 

@@ -9,6 +9,7 @@ last one wins).  Nothing here raises for bad input except `ParseError`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,39 @@ import yaml
 
 from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _pick_loader() -> Any:
+    # Note [Plain scalars]
+    # With the C parser we skip PyYAML's implicit resolver (a Python regex
+    # scan per scalar, a sixth of the load time): every scalar arrives tagged
+    # as a string and `_plain` gives plain (unquoted, style None or "") ones their YAML 1.1 meaning
+    # (bool, null, int, float) itself.  The pure-Python fallback resolves
+    # tags as usual, and `_scalar` handles both.
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return yaml.SafeLoader
+
+    class _FastLoader(CParser, yaml.constructor.BaseConstructor, yaml.resolver.BaseResolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.constructor.BaseConstructor.__init__(self)
+            yaml.resolver.BaseResolver.__init__(self)
+
+    return _FastLoader
+
+
+_Loader: Any = _pick_loader()
+_BOOLS = {w: True for w in ("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON")}
+_BOOLS.update(
+    {w: False for w in ("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF")}
+)
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_INT_RE = re.compile(r"[-+]?[0-9][0-9_]*")
+_FLOAT_RE = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?")
 
 _TAG = "tag:yaml.org,2002:"
+_STR_TAG = _TAG + "str"
 _BOOL_TRUE = frozenset(["true", "yes", "on"])
 
 
@@ -88,9 +119,23 @@ class _Walker:
         return out
 
 
+def _plain(text: str) -> Any:
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if text in _NULLS:
+        return None
+    if _INT_RE.fullmatch(text):
+        return _to_number(text, int)
+    if _FLOAT_RE.fullmatch(text):
+        return _to_number(text, float)
+    return text
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag, text = node.tag, node.value
-    if not tag.startswith(_TAG) or tag.endswith("str"):
+    if tag == _STR_TAG:
+        return _plain(text) if not node.style else text
+    if not tag.startswith(_TAG):
         return text
     kind = tag[len(_TAG) :]
     if kind == "bool":
