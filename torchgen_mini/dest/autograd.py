@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from torchgen_mini.api import dispatcher
 from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo
@@ -250,7 +251,7 @@ def node_struct(node: BackwardNode) -> str:
     members = [f"  {s.cpp_type} {s.member};" for s in saved]
     releases = [f"    {s.member}.reset_data();" for s in saved if s.unpack is not None]
     lines = [
-        f"// {node.info.func.name}: {node.info.loc}",
+        f"// Backward of {node.info.func.name}, from tools/autograd/derivatives.yaml",
         f"struct {node.name} final : public {AG}::Node {{",
         f'  std::string name() const override {{ return "{node.name}"; }}',
         "  void release_variables() override {",
@@ -351,9 +352,10 @@ def non_differentiable_kernel(f: NativeFunction) -> str:
 
 
 def missing_formula_message(f: NativeFunction) -> str:
+    where = f"{Path(f.loc.file).name}:{f.loc.line}"
     return (
         f'"aten_mini::{f.func.name}: an input requires grad, but the op has no derivative '
-        f'formula: {MISSING_FORMULA_HINT} ({f.loc.file} declares the op at line {f.loc.line})"'
+        f'formula: {MISSING_FORMULA_HINT} (the op is declared at {where})"'
     )
 
 
