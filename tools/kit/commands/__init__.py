@@ -6,4 +6,13 @@ COMMANDS: list[str] = [
     "demo",
     "lint",
     "review",
+    "tasks",
+    "start",
+    "check",
+    "hint",
+    "solution",
+    "status",
+    "reset",
+    "watch",
+    "dev",
 ]

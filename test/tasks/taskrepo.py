@@ -1,0 +1,110 @@
+"""Helpers for the task-framework tests: a throw-away git repository, and `./kit`.
+
+`make_repo()` copies fixtures/repo into a temporary directory and commits it on
+`main`; `kit(repo, ...)` runs one task command in-process, as `./kit` would
+(same KitError handling), and returns (exit code, stdout, stderr) with
+timestamps and durations normalised. The real checkout is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import os
+import re
+import shutil
+import subprocess
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from unittest import mock
+
+from tools.kit.ui import KitError, error
+
+FIXTURE = Path(__file__).parent / "fixtures" / "repo"
+TASK_COMMANDS = ("tasks", "start", "check", "hint", "solution", "status", "reset", "watch", "dev")
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Learner",
+    "GIT_AUTHOR_EMAIL": "learner@example.com",
+    "GIT_COMMITTER_NAME": "Learner",
+    "GIT_COMMITTER_EMAIL": "learner@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "COLUMNS": "100",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    return proc.stdout
+
+
+def make_repo(parent: Path) -> Path:
+    repo = parent / "clone"
+    shutil.copytree(FIXTURE, repo, ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "initial")
+    return repo
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="./kit")
+    sub = parser.add_subparsers(dest="command")
+    for name in TASK_COMMANDS:
+        module = importlib.import_module(f"tools.kit.commands.{name}")
+        cmd = sub.add_parser(module.NAME, help=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def _run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args._run(args))
+    except KitError as exc:
+        error(str(exc))
+        return exc.exit_code
+
+
+def kit(repo: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    try:
+        os.chdir(repo)
+        environ = mock.patch.dict(os.environ, {**env, **GIT_ENV}, clear=True)
+        with environ, redirect_stdout(out), redirect_stderr(err):
+            rc = _run(list(argv))
+    finally:
+        os.chdir(old)
+    return rc, normalise(out.getvalue()), normalise(err.getvalue())
+
+
+_BOX_ONLY = re.compile(r"^[\s━─┏┓┗┛┃│┡┩└┘┳┻╇┴┬┼]*$")
+
+
+def normalise(text: str) -> str:
+    """Timestamps and durations out, table borders simplified, trailing spaces gone."""
+    text = re.sub(r"\d{8}-\d{6}", "<time>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", "<time>", text)
+    text = re.sub(r"\d+\.\d+s\b", "<t>", text)
+    lines = []
+    for line in text.splitlines():
+        if line.strip() and _BOX_ONLY.match(line):
+            continue
+        line = re.sub(r"─{2,}", "--", line.replace("┃", "|").replace("│", "|"))
+        line = line.replace("─", "-").replace("…", "...")
+        lines.append(re.sub(r" {2,}", " ", line).rstrip())
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def show(result: tuple[int, str, str]) -> str:
+    """A kit run as text: exit code, stdout, stderr."""
+    rc, out, err = result
+    return f"exit {rc}\n{out}{err}"

@@ -1,0 +1,85 @@
+"""`./kit dev verify` on a throw-away repository: a good task set passes, and
+each way a task can go wrong is reported with one clear line."""
+
+# Expected messages are single lines by design (one clear line per error).
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from expecttest import TestCase
+from taskrepo import git, kit, make_repo, show
+
+TASK_DIR = Path("tools") / "tasks" / "01-fix-greeting"
+
+
+class DevVerifyTest(TestCase):
+    def setUp(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self._tmp.cleanup)
+        self.repo = make_repo(Path(self._tmp.name))
+
+    def commit(self, path: str, text: str) -> None:
+        (self.repo / path).write_text(text)
+        git(self.repo, "commit", "--quiet", "-am", f"change {path}")
+
+    def test_every_fixture_task_verifies(self) -> None:
+        rc, out, err = kit(self.repo, "dev", "verify")
+        self.assertEqual(rc, 0, err)
+        self.assertExpectedInline(
+            out,
+            """\
+./kit dev verify
+| task | unsolved | solved | verdict | time |
+| 01-fix-greeting | fails | passes | ok | <t> |
+| 02-shout | fails | passes | ok | <t> |
+""",
+        )
+        self.assertFalse((self.repo / ".kit" / "verify" / "01-fix-greeting").exists())
+        self.assertEqual(git(self.repo, "worktree", "list").count("\n"), 1)
+
+    def test_a_solution_patch_that_no_longer_applies(self) -> None:
+        greet = (self.repo / "greet.py").read_text()
+        self.commit("greet.py", greet.replace("def greet(name: str)", "def greet(name)"))
+        self.assertExpectedInline(
+            show(kit(self.repo, "dev", "verify", "1")),
+            """\
+exit 1
+./kit dev verify
+| task | unsolved | solved | verdict | time |
+| 01-fix-greeting | fails | - | FAIL | <t> |
+kit: error: task 01-fix-greeting: solution.patch no longer applies to HEAD (error: patch failed: greet.py:1)
+kit: 0/1 tasks ok in <t>
+""",
+        )
+
+    def test_a_task_that_passes_unsolved(self) -> None:
+        greet = (self.repo / "greet.py").read_text()
+        self.commit("greet.py", greet.replace('"hello " + name', 'f"Hello, {name}!"'))
+        self.assertExpectedInline(
+            kit(self.repo, "dev", "verify", "1")[2],
+            """\
+kit: error: task 01-fix-greeting: its checks pass without the solution
+kit: 0/1 tasks ok in <t>
+""",
+        )
+
+    def test_a_task_that_fails_solved(self) -> None:
+        patch = self.repo / TASK_DIR / "solution.patch"
+        patch.write_text(patch.read_text().replace("Hello, {name}!", "Hello, {name}."))
+        rc, _, err = kit(self.repo, "dev", "verify", "1")  # the edit is uncommitted: still used
+        self.assertEqual(rc, 1)
+        self.assertExpectedInline(
+            err,
+            """\
+kit: error: task 01-fix-greeting: fails with its solution: check 'pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests' failed: FAILED tools/tasks/01-fix-greeting/tests/test_greet.py::test_greet - AssertionError: assert 'Hell...
+kit: 0/1 tasks ok in <t>
+""",
+        )
+
+    def test_verify_leaves_the_checkout_alone(self) -> None:
+        (self.repo / "greet.py").write_text("# work in progress\n")
+        kit(self.repo, "dev", "verify", "2")
+        self.assertEqual((self.repo / "greet.py").read_text(), "# work in progress\n")

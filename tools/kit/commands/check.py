@@ -1,0 +1,112 @@
+"""`./kit check [task]`: does the work on this branch solve the task?
+
+The task is the one of the checked-out `task/<id>` branch unless named. If the
+task needs the C++ extension, an incremental `./kit build` runs first. Then
+every check of its task.yaml runs; a table says which passed. On failure the
+first failing check's output tail is shown with the next hint (each hint is
+shown once; `./kit hint` repeats them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from rich.table import Table
+
+from tools.kit.ui import info
+from tools.taskkit import checks as checks_mod
+from tools.taskkit.checks import CheckResult
+from tools.taskkit.session import Session, console, open_session
+from tools.taskkit.spec import Check, Task
+
+NAME = "check"
+HELP = "run the checks of the current task (or the one named): pass/fail, output, next hint"
+
+_RESULT_STYLE = {"passed": "green", "failed": "bold red", "not available": "dim"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("task", nargs="?", help="task id (default: the task of this branch)")
+    parser.add_argument("--no-build", action="store_true", help="skip the incremental build")
+
+
+def _build_check(s: Session, task: Task) -> Check | None:
+    cmd = checks_mod.build_command(s.root)
+    if not task.needs_build or cmd is None:
+        return None
+    return Check("command", "build (incremental)", tuple(cmd), 7200, task.loc)
+
+
+def _results_table(task: Task, results: list[CheckResult]) -> Table:
+    table = Table(title=f"./kit check {task.id}", title_justify="left")
+    for column in ("check", "result", "time"):
+        table.add_column(column)
+    for r in results:
+        style = _RESULT_STYLE[r.status]
+        took = "" if r.status == "not available" else f"{r.seconds:.1f}s"
+        table.add_row(r.check.name, f"[{style}]{r.status}[/]", took)
+    return table
+
+
+def _next_hint(s: Session, task: Task) -> str:
+    entry = s.progress.of(task.id)
+    if entry.hints_shown >= len(task.hints):
+        return "no hints left; `./kit solution --reveal` shows the reference solution"
+    entry.hints_shown += 1
+    n = entry.hints_shown
+    return f"hint {n}/{len(task.hints)}: {task.hints[n - 1]}"
+
+
+def _report_failure(s: Session, task: Task, failed: CheckResult) -> None:
+    out = console()
+    out.rule(f"failing check: {failed.check.name}")
+    out.print(
+        f"(declared at {failed.check.loc}; the last lines of its output follow)", markup=False
+    )
+    out.print(failed.tail(), markup=False, highlight=False)
+    out.rule()
+    out.print(_next_hint(s, task), markup=False)
+
+
+def _mark_passed(s: Session, task: Task) -> None:
+    entry = s.progress.of(task.id)
+    if entry.status != "passed":
+        entry.status, entry.passed_at = "passed", time.strftime("%Y-%m-%dT%H:%M:%S")
+    console().print(
+        f"[green]Task {task.id} passed.[/] Compare with the reference: `./kit solution`; "
+        "next: `./kit tasks`."
+    )
+
+
+def check_task(s: Session, task: Task, *, build: bool) -> bool:
+    """Run the task's checks in the checkout, print the report; True when it passes."""
+    todo = list(task.checks)
+    build_check = _build_check(s, task) if build else None
+    if build_check is not None:
+        todo.insert(0, build_check)
+    results: list[CheckResult] = []
+    for check in todo:
+        info(f"-> {check.name}")
+        results.append(checks_mod.run_check(s.root, check))
+        if check is build_check and results[-1].status == "failed":
+            break
+    out = console()
+    out.print(_results_table(task, results))
+    for r in results:
+        if r.status == "not available":
+            out.print(f"[dim]note: {r.check.name}: {r.output}[/]")
+    ok = checks_mod.passed(results)
+    failed = checks_mod.first_failure(results)
+    if ok:
+        _mark_passed(s, task)
+    elif failed is not None:
+        _report_failure(s, task, failed)
+    s.progress.save()
+    return ok
+
+
+def run(args: argparse.Namespace) -> int:
+    s = open_session()
+    task = s.task_or_current(args.task, NAME)
+    return 0 if check_task(s, task, build=not args.no_build) else 1

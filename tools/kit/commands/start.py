@@ -1,0 +1,69 @@
+"""`./kit start <task>`: a branch `task/<id>` from main, and the task's issue.
+
+Refuses when tracked files have uncommitted changes (switching branches would
+carry them into the task, or fail); untracked files are left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from tools.kit.ui import KitError, info
+from tools.taskkit import gitrepo
+from tools.taskkit.session import Session, console, open_session
+from tools.taskkit.spec import Task
+
+NAME = "start"
+HELP = "start a task: create its branch task/<id> from main and print its issue"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("task", help="task id, number or slug (see ./kit tasks)")
+
+
+def _refuse_if_started(s: Session, task: Task, branch: str) -> None:
+    if s.branch == branch:
+        raise KitError(
+            f"task '{task.id}' is already started and you are on its branch {branch}; "
+            "edit the files, then `./kit check`"
+        )
+    if gitrepo.branch_exists(s.root, branch):
+        raise KitError(
+            f"task '{task.id}' is already started on branch {branch}; `git switch {branch}` "
+            f"to continue it, or `./kit reset {task.id}` to start over (your work is backed up)"
+        )
+
+
+def _refuse_if_dirty(s: Session, task: Task) -> None:
+    changed = gitrepo.changed_tracked_files(s.root)
+    if changed:
+        raise KitError(
+            f"your working tree has uncommitted changes ({len(changed)} file(s), e.g. "
+            f"{changed[0]}); commit them (or `git stash`), then `./kit start {task.id}` again"
+        )
+
+
+def _warn_prerequisites(s: Session, task: Task) -> None:
+    for pre in task.prerequisites:
+        if s.progress.peek(pre).status != "passed":
+            info(f"note: this task builds on '{pre}', which you have not passed yet")
+
+
+def run(args: argparse.Namespace) -> int:
+    s = open_session()
+    task = s.find(args.task)
+    branch = gitrepo.task_branch(task.id)
+    _refuse_if_started(s, task, branch)
+    _refuse_if_dirty(s, task)
+    if not gitrepo.branch_exists(s.root, gitrepo.MAIN):
+        raise KitError(f"this clone has no branch '{gitrepo.MAIN}' to start tasks from")
+    gitrepo.git(s.root, "switch", "--quiet", "-c", branch, gitrepo.MAIN)
+    entry = s.progress.of(task.id)
+    entry.status, entry.started_at = "started", time.strftime("%Y-%m-%dT%H:%M:%S")
+    s.progress.save()
+    _warn_prerequisites(s, task)
+    out = console()
+    out.print(task.issue_path.read_text(encoding="utf-8"), markup=False)
+    info(f"on branch {branch}; when you are done: `./kit check` (or `./kit watch`)")
+    return 0

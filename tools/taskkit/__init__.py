@@ -1,0 +1,18 @@
+"""taskkit: the practice tasks of aten-mini and the machinery behind `./kit check`.
+
+A task is a directory `tools/tasks/<NN-slug>/` holding `task.yaml` (what the
+task is and which checks decide it), `issue.md` (the task written as a GitHub
+issue), `solution.patch` (a reference solution against main) and optional
+`tests/`. The modules here:
+
+- `spec`      loads and validates one `task.yaml` (errors carry file:line);
+- `catalog`   finds every task of a checkout and resolves a name to a task;
+- `gitrepo`   the few git operations the kit needs (branches, backups);
+- `progress`  the per-clone progress store `.kit/progress.json`;
+- `checks`    runs a task's checks and says which failed and why;
+- `verify`    `./kit dev verify`: every task fails unsolved and passes solved.
+
+Every function takes the repository root explicitly, so the same code serves a
+learner's clone, a scratch worktree of `dev verify` and the tests' temporary
+repositories.
+"""

@@ -1,0 +1,120 @@
+"""The git operations of the task commands, each a thin wrapper around `git`.
+
+Nothing here discards work: branches are created, never deleted; a backup
+commit is made from a scratch index, so the learner's index and files stay as
+they were (see Note [Backups without touching the tree]).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tools.kit.ui import KitError
+
+MAIN = "main"
+TASK_PREFIX = "task/"
+
+
+def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git in `root`; its stdout, or KitError with git's own last error line."""
+    proc = subprocess.run(
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env} if env else None,
+    )
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        why = lines[-1] if lines else f"exit {proc.returncode}"
+        raise KitError(f"git {args[0]} failed: {why}")
+    return proc.stdout
+
+
+def toplevel(start: Path) -> Path:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=start,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise KitError(f"{start} is not inside a git checkout; run ./kit from your clone")
+    return Path(proc.stdout.strip())
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, or None on a detached HEAD."""
+    name = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    return None if name == "HEAD" else name
+
+
+def branch_exists(root: Path, branch: str) -> bool:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
+def changed_tracked_files(root: Path) -> list[str]:
+    """Tracked files with staged or unstaged changes (untracked files are not counted)."""
+    out = git(root, "status", "--porcelain", "--untracked-files=no")
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def files_differing_from(root: Path, ref: str) -> list[str]:
+    """Tracked files whose working-tree content differs from `ref`."""
+    return [f for f in git(root, "diff", "--name-only", ref).splitlines() if f]
+
+
+def task_branch(task_id: str) -> str:
+    return TASK_PREFIX + task_id
+
+
+def task_id_of_branch(branch: str | None) -> str | None:
+    if branch and branch.startswith(TASK_PREFIX):
+        return branch[len(TASK_PREFIX) :]
+    return None
+
+
+def exists_in(root: Path, ref: str, path: str) -> bool:
+    proc = subprocess.run(
+        ["git", "cat-file", "-e", f"{ref}:{path}"], cwd=root, capture_output=True, check=False
+    )
+    return proc.returncode == 0
+
+
+def timestamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+# Note [Backups without touching the tree]
+# `./kit reset` must keep everything the learner wrote, committed or not.
+# We build a commit of the working tree as it is (tracked changes and
+# untracked, non-ignored files) in a temporary index file: `git add -A` with
+# GIT_INDEX_FILE pointing elsewhere leaves the real index, and so what the
+# learner staged, alone. The commit's parent is HEAD, and a branch
+# `backup/task-<id>-<time>` keeps it reachable.
+
+
+def snapshot_commit(root: Path, message: str) -> str:
+    """A commit of the working tree as it is now. See Note [Backups without touching the tree]."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        git(root, "read-tree", "HEAD", env=env)
+        git(root, "add", "-A", env=env)
+        tree = git(root, "write-tree", env=env).strip()
+    return git(root, "commit-tree", tree, "-p", "HEAD", "-m", message).strip()
+
+
+def create_branch(root: Path, branch: str, commit: str) -> None:
+    git(root, "branch", branch, commit)

@@ -1,0 +1,134 @@
+"""`./kit dev verify`: every task fails unsolved and passes with its solution.
+
+Per task, in a scratch worktree `.kit/verify/<id>` of the base commit (HEAD
+unless told otherwise), with the checkout's current `tools/tasks/` copied in
+so that uncommitted task edits are verified too:
+
+1. the checks run and must not pass (a task that passes unsolved teaches nothing);
+2. `solution.patch` must apply (`git apply`), else the patch is out of date;
+3. the checks run again and must pass.
+
+The worktree is removed afterwards; the learner's checkout is never touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.taskkit import checks as checks_mod
+from tools.taskkit.catalog import TASKS_DIR
+from tools.taskkit.gitrepo import git
+from tools.taskkit.spec import Check, Task
+
+VERIFY_DIR = Path(".kit") / "verify"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    task: Task
+    unsolved: str  # "fails" (good), "passes" (bad), or "-" (not reached)
+    solved: str  # "passes" (good), "fails" (bad), or "-" (not reached)
+    problem: str | None
+    seconds: float
+
+
+def _add_worktree(root: Path, path: Path, base: str) -> None:
+    _remove_worktree(root, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    git(root, "worktree", "add", "--quiet", "--detach", str(path), base)
+    shutil.rmtree(path / TASKS_DIR, ignore_errors=True)
+    shutil.copytree(
+        root / TASKS_DIR, path / TASKS_DIR, ignore=shutil.ignore_patterns("__pycache__")
+    )
+
+
+def _remove_worktree(root: Path, path: Path) -> None:
+    if path.exists():
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(path)],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(path, ignore_errors=True)
+    git(root, "worktree", "prune")
+
+
+def _apply(worktree: Path, patch: Path) -> str | None:
+    """Apply the patch; None, or git's reason why it does not apply."""
+    proc = subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", str(patch)],
+        cwd=worktree,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode == 0:
+        return None
+    lines = proc.stderr.strip().splitlines()
+    return lines[0] if lines else f"git apply exited {proc.returncode}"
+
+
+def _run(worktree: Path, task: Task, build: Check | None) -> list[checks_mod.CheckResult]:
+    todo = ([build] if build else []) + list(task.checks)
+    return [checks_mod.run_check(worktree, c) for c in todo]
+
+
+def _build_check(worktree: Path, task: Task) -> Check | None:
+    cmd = checks_mod.build_command(worktree)
+    if not task.needs_build or cmd is None:
+        return None
+    return Check("command", "build", tuple(cmd), 7200, task.loc)
+
+
+def _why_failed(results: list[checks_mod.CheckResult]) -> str:
+    failed = checks_mod.first_failure(results)
+    if failed is None:
+        return "no check could run (all 'not available')"
+    lines = failed.output.strip().splitlines()
+    named = [ln for ln in lines if ln.startswith(("FAILED ", "ERROR "))]
+    last = (named or lines or ["(no output)"])[-1]
+    return f"check '{failed.check.name}' failed: {last}"
+
+
+def verify_task(root: Path, task: Task, base: str, keep: bool = False) -> Verdict:
+    start = time.monotonic()
+    wt = root / VERIFY_DIR / task.id
+    _add_worktree(root, wt, base)
+    try:
+        return _verify_in(wt, task, base, start)
+    finally:
+        if not keep:
+            _remove_worktree(root, wt)
+
+
+def _verify_in(wt: Path, task: Task, base: str, start: float) -> Verdict:
+    def verdict(unsolved: str, solved: str, problem: str | None) -> Verdict:
+        return Verdict(task, unsolved, solved, problem, time.monotonic() - start)
+
+    build = _build_check(wt, task)
+    if checks_mod.passed(_run(wt, task, build)):
+        return verdict("passes", "-", "its checks pass without the solution")
+    why = _apply(wt, wt / TASKS_DIR / task.id / "solution.patch")
+    if why is not None:
+        problem = f"solution.patch no longer applies to {base} ({why})"
+        return verdict("fails", "-", problem)
+    solved = _run(wt, task, build)
+    if not checks_mod.passed(solved):
+        return verdict("fails", "fails", f"fails with its solution: {_why_failed(solved)}")
+    return verdict("fails", "passes", None)
+
+
+def verify_all(
+    root: Path, tasks: list[Task], base: str, on_done: Callable[[Verdict], None], keep: bool
+) -> list[Verdict]:
+    verdicts = []
+    for task in tasks:
+        verdicts.append(verify_task(root, task, base, keep))
+        on_done(verdicts[-1])
+    return verdicts
