@@ -426,6 +426,16 @@ def _duplicates(fns: list[NativeFunction]) -> Iterator[Diagnostic]:
 
 
 def _same_signature(fns: list[NativeFunction]) -> Iterator[Diagnostic]:
+    # signature() is costly; only entries sharing a base name and kind can clash.
+    buckets: dict[tuple[str, SchemaKind], list[NativeFunction]] = {}
+    for f in fns:
+        buckets.setdefault((f.root_name, f.func.kind()), []).append(f)
+    for bucket in buckets.values():
+        if len(bucket) > 1:
+            yield from _same_signature_in(bucket)
+
+
+def _same_signature_in(fns: list[NativeFunction]) -> Iterator[Diagnostic]:
     seen: dict[tuple[object, SchemaKind], NativeFunction] = {}
     for f in fns:
         key = (f.func.signature(), f.func.kind())
