@@ -97,3 +97,13 @@ def test_opcheck(op: OpInfo, device: str, dtype: None) -> None:
 @pytest.mark.parametrize("op, device, dtype", op_params("test_compile", dtypes="none"))
 def test_compile(op: OpInfo, device: str, dtype: None) -> None:
     checks.check_compile(op, device)
+
+
+# See Note [torch.compile backend]: one inductor run (about 40 s cold on 2 cores).
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "op, device, dtype",
+    op_params("test_compile_inductor", dtypes="none", only=lambda op: op.name == "add"),
+)
+def test_compile_inductor(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_compile(op, device, backend="inductor", samples=1)
