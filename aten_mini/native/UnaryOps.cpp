@@ -1,0 +1,58 @@
+// relu and sigmoid: device-generic kernels. Loops: cpu/UnaryOpsKernel.cpp,
+// cuda/UnaryOpsKernel.cu.
+
+#include "DispatchStubs.h"
+#include "NativeFunctions.h"
+
+#include <ATen/TensorIterator.h>
+
+namespace at_mini::native {
+
+namespace {
+
+// TensorIterator::unary_op: out has self's dtype (an out= of another dtype is
+// an error), out= is resized to self's shape, an undefined out is allocated.
+at::TensorIterator relu_impl(at::TensorBase& out, const at::Tensor& self) {
+  TORCH_CHECK(self.scalar_type() != at::kBool,
+              "relu: boolean tensors are not supported; convert with .int() or .float() first");
+  auto iter = at::TensorIterator::unary_op(out, self);
+  relu_stub(iter.device_type(), iter);
+  return iter;
+}
+
+} // namespace
+
+at::Tensor& relu_out(const at::Tensor& self, at::Tensor& out) {
+  relu_impl(out, self);
+  return out;
+}
+
+at::Tensor relu(const at::Tensor& self) {
+  at::Tensor out;
+  return relu_impl(out, self).output();
+}
+
+at::Tensor& relu_(at::Tensor& self) {
+  return relu_out(self, self);
+}
+
+// TensorIterator::unary_float_op: integer inputs compute in the default float
+// dtype (torch.sigmoid(int tensor) is float); out= must hold that safely.
+at::Tensor& sigmoid_out(const at::Tensor& self, at::Tensor& out) {
+  auto iter = at::TensorIterator::unary_float_op(out, self);
+  sigmoid_stub(iter.device_type(), iter);
+  return out;
+}
+
+at::Tensor sigmoid(const at::Tensor& self) {
+  at::Tensor out;
+  auto iter = at::TensorIterator::unary_float_op(out, self);
+  sigmoid_stub(iter.device_type(), iter);
+  return iter.output();
+}
+
+at::Tensor& sigmoid_(at::Tensor& self) {
+  return sigmoid_out(self, self);
+}
+
+} // namespace at_mini::native

@@ -1,0 +1,177 @@
+"""The DispatchStub runtime: CPU capability choice, its override, stub errors.
+
+Capability tests run in a subprocess: the capability is chosen once per
+process, from ATEN_MINI_CPU_CAPABILITY at the first stub call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+
+pytestmark = pytest.mark.needs_build
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDER = ["default", "avx2", "avx512"]
+
+
+def _c():  # type: ignore[no-untyped-def]
+    from aten_mini import _C
+
+    return _C
+
+
+def _best_for_this_cpu() -> str:
+    torch_cap = torch.backends.cpu.get_cpu_capability().lower()
+    return torch_cap if torch_cap in ORDER else "default"
+
+
+def _run(code: str, capability: str | None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("ATEN_MINI_CPU_CAPABILITY", None)
+    if capability is not None:
+        env["ATEN_MINI_CPU_CAPABILITY"] = capability
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+TRACE_ADD = """
+    import json, torch, aten_mini
+    from aten_mini import _C
+    _C._stub_trace(True)
+    aten_mini.add(torch.ones(100), torch.ones(100))
+    _C._stub_trace(False)
+    print(json.dumps({"cap": _C._cpu_capability(), "events": _C._stub_trace_events()}))
+"""
+
+
+def _usable_capabilities() -> list[str]:
+    best = ORDER.index(_best_for_this_cpu())
+    compiled = _c()._compiled_cpu_capabilities()
+    return [cap for cap in ORDER[: best + 1] if cap in compiled]
+
+
+def test_every_yaml_stub_is_defined() -> None:
+    entries = yaml.safe_load((ROOT / "native_functions.yaml").read_text())
+    declared = {name for e in entries for name in (e.get("dispatch_stub") or {})}
+    assert set(_c()._dispatch_stubs()) == declared
+
+
+def test_every_stub_has_a_default_cpu_kernel() -> None:
+    missing = [s for s, kernels in _c()._dispatch_stubs().items() if "default" not in kernels]
+    assert not missing, (
+        f"stubs without a DEFAULT CPU kernel (add one in aten_mini/native/cpu/): {missing}"
+    )
+
+
+def test_default_choice_is_best_supported() -> None:
+    result = _run(TRACE_ADD, capability=None)
+    assert result.returncode == 0, result.stderr
+    best = _best_for_this_cpu()
+    compiled = _c()._compiled_cpu_capabilities()
+    assert json.loads(result.stdout)["cap"] == best
+    expected = max((c for c in compiled if ORDER.index(c) <= ORDER.index(best)), key=ORDER.index)
+    assert ["add_stub", expected] in json.loads(result.stdout)["events"]
+
+
+@pytest.mark.parametrize("capability", ORDER)
+def test_override_runs_the_named_kernel(capability: str) -> None:
+    if capability not in _usable_capabilities():
+        pytest.skip(f"this CPU or compiler cannot run {capability} kernels")
+    result = _run(TRACE_ADD, capability=capability)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["cap"] == capability
+    assert out["events"] == [["add_stub", capability]]
+
+
+def test_bad_override_is_an_error() -> None:
+    result = _run(TRACE_ADD, capability="avx3")
+    assert result.returncode != 0
+    assert "ATEN_MINI_CPU_CAPABILITY=avx3 is not a CPU capability" in result.stderr
+
+
+def test_override_beyond_the_cpu_warns_and_falls_back() -> None:
+    if _best_for_this_cpu() == "avx512":
+        pytest.skip("this CPU runs avx512: nothing to fall back from")
+    result = _run(TRACE_ADD, capability="avx512")
+    assert result.returncode == 0, result.stderr
+    assert "asks for instructions this CPU lacks" in result.stderr
+    assert json.loads(result.stdout)["cap"] == _best_for_this_cpu()
+
+
+SAME_RESULTS = """
+    import sys, torch, aten_mini
+    torch.manual_seed(0)
+    x = torch.randn(1037, 33) * 4
+    y = torch.randn(33)
+    h = x.half()
+    results = [
+        aten_mini.add(x, y, alpha=0.5), aten_mini.mul(x, y), aten_mini.sigmoid(x),
+        aten_mini.relu(x), aten_mini.softplus(x, 2, 3), aten_mini.where(x > 0, x, y),
+        aten_mini.sum(x, [0]), aten_mini.sum(x, [1]), aten_mini.sum(x),
+        aten_mini.cumsum(x, 0), aten_mini.cumsum(x, 1), aten_mini.sigmoid(h),
+        aten_mini.add(h, h.t().contiguous().t()), aten_mini.sum(h, [0]),
+    ]
+    torch.save(results, sys.argv[-1] if len(sys.argv) > 1 else "{path}")
+"""
+
+
+def test_capabilities_give_the_same_results(tmp_path: Path) -> None:
+    caps = _usable_capabilities()
+    if len(caps) < 2:
+        pytest.skip("only one CPU capability runs here")
+    results = {}
+    for cap in caps:
+        path = tmp_path / f"{cap}.pt"
+        result = _run(SAME_RESULTS.format(path=path), capability=cap)
+        assert result.returncode == 0, result.stderr
+        results[cap] = torch.load(path)
+    for cap in caps[1:]:
+        for i, (a, b) in enumerate(zip(results["default"], results[cap], strict=True)):
+            torch.testing.assert_close(a, b, msg=lambda m, i=i, cap=cap: f"result {i}, {cap}: {m}")
+
+
+def test_stub_without_kernel_names_stub_and_device() -> None:
+    with pytest.raises(RuntimeError, match=r"DispatchStub 'add_stub' has no kernel for device XPU"):
+        _c()._dispatch_stub_kernel("add_stub", "xpu")
+
+
+def test_unknown_stub_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="no DispatchStub named 'nope_stub'"):
+        _c()._dispatch_stub_kernel("nope_stub")
+
+
+def test_meta_tensors_skip_the_stub() -> None:
+    import aten_mini
+
+    a = torch.empty(2, 1, 3, device="meta")
+    b = torch.empty(4, 1, device="meta", dtype=torch.float64)
+    out = aten_mini.add(a, b)
+    assert out.device.type == "meta"
+    assert out.shape == (2, 4, 3)
+    assert out.dtype == torch.float64
+    assert aten_mini.sum(a, [2], keepdim=True).shape == (2, 1, 1)
+
+
+def test_dispatch_dump_shows_backends() -> None:
+    import aten_mini  # noqa: F401
+
+    dump = torch._C._dispatch_dump("aten_mini::add.Tensor")
+    assert "CPU: registered" in dump
+    if "cuda" in _c()._dispatch_stubs()["add_stub"]:
+        assert "CUDA: registered" in dump
