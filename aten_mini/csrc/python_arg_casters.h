@@ -55,6 +55,16 @@ inline at::OptionalIntArrayRef unpack(const std::optional<IntListArg>& l) {
   return l.has_value() ? at::OptionalIntArrayRef(l->value) : at::OptionalIntArrayRef();
 }
 
+// `SymInt[]` arguments: the bindings take plain ints (no symbolic sizes).
+inline c10::SymIntArrayRef unpack_symint(const IntListArg& l) {
+  return c10::fromIntArrayRefSlow(l.value);
+}
+
+inline c10::OptionalArrayRef<c10::SymInt> unpack_symint(const std::optional<IntListArg>& l) {
+  return l.has_value() ? c10::OptionalArrayRef<c10::SymInt>(c10::fromIntArrayRefSlow(l->value))
+                       : c10::OptionalArrayRef<c10::SymInt>();
+}
+
 inline bool scalar_from_python(PyObject* obj, c10::Scalar& out) {
   if (THPVariable_Check(obj)) {
     const at::Tensor& t = THPVariable_Unpack(obj);

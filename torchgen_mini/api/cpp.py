@@ -67,7 +67,7 @@ LIST_CPP_TYPES: dict[BaseTy, str] = {
 
 OPTIONAL_LIST_CPP_TYPES: dict[BaseTy, str] = {
     BaseTy.int: "at::OptionalIntArrayRef",
-    BaseTy.SymInt: "at::OptionalSymIntArrayRef",
+    BaseTy.SymInt: "c10::OptionalArrayRef<c10::SymInt>",
 }
 
 # Enum-like defaults of the schema language and their C++ spelling.

@@ -11,7 +11,7 @@ wrappers and the hand-written kernels have the same parameter list.
 from __future__ import annotations
 
 from torchgen_mini.api import cpp
-from torchgen_mini.model import FunctionSchema, NativeFunction
+from torchgen_mini.model import FunctionSchema, NativeFunction, ParseError
 
 LIBRARY = "aten_mini"
 OPS_NAMESPACE = "at_mini::_ops"
@@ -24,8 +24,12 @@ def name(func: FunctionSchema) -> str:
 
 def signature(f: NativeFunction) -> cpp.CppSignature:
     """`at::Tensor add_Tensor(const at::Tensor& self, ...)`: schema order, no defaults."""
-    args = cpp.bindings(f.func.arguments.flat_all, with_defaults=False)
-    return cpp.CppSignature(name(f.func), cpp.return_type(f.func.returns), args)
+    try:
+        args = cpp.bindings(f.func.arguments.flat_all, with_defaults=False)
+        returns = cpp.return_type(f.func.returns)
+    except ParseError as e:
+        raise ParseError(e.message, e.hint, e.loc or f.loc) from None
+    return cpp.CppSignature(name(f.func), returns, args)
 
 
 def qualified_op(f: NativeFunction) -> str:

@@ -37,6 +37,11 @@ BASE_PYI_TYPES: dict[BaseTy, str] = {
     BaseTy.Device: "torch.device",
     BaseTy.MemoryFormat: "torch.memory_format",
     BaseTy.Generator: "torch.Generator",
+    BaseTy.DeviceIndex: "int",
+    BaseTy.Storage: "torch.UntypedStorage",
+    BaseTy.SymBool: "bool",
+    BaseTy.QScheme: "torch.qscheme",
+    BaseTy.Stream: "torch.Stream",
 }
 
 PYI_DEFAULT_CONSTANTS: dict[str, str] = {

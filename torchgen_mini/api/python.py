@@ -55,6 +55,9 @@ PLAIN_PYBIND_TYPES: dict[BaseTy, str] = {
     BaseTy.Device: "at::Device",
     BaseTy.MemoryFormat: "at::MemoryFormat",
     BaseTy.Generator: "at::Generator",
+    BaseTy.DeviceIndex: "c10::DeviceIndex",
+    BaseTy.Storage: "at::Storage",
+    BaseTy.SymBool: "c10::SymBool",
 }
 
 # Types converted by the kit's casters (aten_mini/csrc/python_arg_casters.h);
@@ -138,8 +141,10 @@ def _pybind_value_type(t: Type, a: Argument) -> str:
 
 
 def _pybind_list_type(t: ListType, a: Argument) -> str:
-    if t.elem == BaseType(BaseTy.int):
+    if t.elem in (BaseType(BaseTy.int), BaseType(BaseTy.SymInt)):
         return KIT_INT_LIST
+    if t.elem == BaseType(BaseTy.bool) and t.size is not None:
+        return f"std::array<bool, {t.size}>"
     if t.elem == BaseType(BaseTy.Tensor):
         return "std::vector<at::Tensor>"
     if t.elem == BaseType(BaseTy.float):
@@ -158,6 +163,8 @@ def _unsupported(a: Argument) -> ParseError:
 def unpack_expr(a: Argument) -> str:
     """The C++ expression that passes the pybind11 parameter on to the operator."""
     name = python_arg_name(a)
+    if a.type.is_list_like() is not None and a.type.is_symint_like():
+        return f"unpack_symint({name})"
     uses_kit_caster = KIT_SCALAR in pybind_type(a) or KIT_INT_LIST in pybind_type(a)
     return f"unpack({name})" if uses_kit_caster else name
 
@@ -187,8 +194,11 @@ def python_arg(a: Argument, *, kw_only: bool) -> PythonArg:
 def python_signature(op: NativeFunction, out_fn: NativeFunction | None) -> PythonSignature:
     """The Python signature of `op`, with `out=` taken from `out_fn` if given."""
     a = op.func.arguments
-    args = tuple(python_arg(x, kw_only=False) for x in a.positional)
-    args += tuple(python_arg(x, kw_only=True) for x in a.kwarg_only)
+    try:
+        args = tuple(python_arg(x, kw_only=False) for x in a.positional)
+        args += tuple(python_arg(x, kw_only=True) for x in a.kwarg_only)
+    except ParseError as e:
+        raise ParseError(e.message, e.hint, e.loc or op.loc) from None
     return PythonSignature(python_name(op), args, op, out_fn)
 
 
