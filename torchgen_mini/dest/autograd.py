@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from torchgen_mini.api import dispatcher
-from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo
+from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo, parse_derivatives_yaml
+from torchgen_mini.diagnostics import Diagnostic
+from torchgen_mini.file_manager import FileManager
 from torchgen_mini.model import (
     Argument,
     BaseTy,
@@ -117,13 +119,14 @@ def _substitute_attrs(formula: str, var: str) -> tuple[str, list[str]]:
 def _check_supported(d: Derivative, node: str) -> None:
     if len(d.var_names) != 1:
         raise ParseError(
-            f"{d.loc}: '{', '.join(d.var_names)}' shares one formula among several inputs, "
+            f"'{', '.join(d.var_names)}' shares one formula among several inputs, "
             f"which the kit's autograd codegen does not support yet ({node})",
             "give each input its own formula",
+            d.loc,
         )
     for word in ("grads", "grad_input_mask", "wrap_opt_if", "retain_variables"):
         if _uses(d.formula, word):
-            raise ParseError(f"{d.loc}: '{word}' is not supported by the kit's autograd codegen")
+            raise ParseError(f"'{word}' is not supported by the kit's autograd codegen", loc=d.loc)
 
 
 def _value_cpp_type(t: Type) -> str:
@@ -187,7 +190,7 @@ def backward_node(info: DifferentiabilityInfo, name: str) -> BackwardNode | None
     for d in formulas.derivatives:
         _check_supported(d, name)
     if len(info.func.returns) != 1:
-        raise ParseError(f"{info.loc}: ops with several outputs are not supported yet")
+        raise ParseError("ops with several outputs are not supported yet", loc=info.loc)
     inputs = tuple(
         a for a in info.func.arguments.flat_non_out if formulas.formula_for(a.name) is not None
     )
@@ -485,3 +488,16 @@ def compute(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> di
             for f in p.inplace_or_view
         ],
     }
+
+
+OUTPUT = "RegisterAutograd.cpp"
+DEFAULT_DERIVATIVES = Path("tools/autograd/derivatives.yaml")
+
+
+def add_output(fm: FileManager, fns: list[NativeFunction], path: Path) -> list[Diagnostic]:
+    """Parse derivatives.yaml and queue RegisterAutograd.cpp; the errors, if any."""
+    parsed = parse_derivatives_yaml(path, fns)
+    if parsed.errors:
+        return parsed.errors
+    fm.add(OUTPUT, OUTPUT, compute(fns, parsed.infos))
+    return []
