@@ -1,0 +1,118 @@
+"""task.yaml validation: each mistake is one line naming the file and line;
+and every real task of this checkout loads."""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from pathlib import Path
+
+from expecttest import TestCase
+
+from tools.kit.ui import KitError
+from tools.taskkit import catalog
+from tools.taskkit.spec import load_task
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """\
+id: 07-good-task
+title: A good task
+difficulty: easy
+topics: [docs]
+prerequisites: []
+files: [greet.py]
+checks:
+  - kind: pytest
+    args: [tests]
+hints:
+  - a hint
+"""
+
+
+class TaskSpecTest(TestCase):
+    def setUp(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self._tmp.cleanup)
+        self.root = Path(self._tmp.name)
+
+    def error_for(self, text: str, name: str = "07-good-task") -> str:
+        directory = self.root / "tools" / "tasks" / name
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "task.yaml").write_text(textwrap.dedent(text))
+        try:
+            load_task(directory, self.root)
+        except KitError as e:
+            return str(e)
+        return "no error"
+
+    def test_a_good_task_loads(self) -> None:
+        self.assertEqual(self.error_for(GOOD), "no error")
+
+    def test_unknown_key_suggests_the_close_one(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("hints:", "hint:")),
+            """tools/tasks/07-good-task/task.yaml:10: unknown key 'hint' in task.yaml (did you mean 'hints'?)""",
+        )
+
+    def test_missing_key(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("title: A good task\n", "")),
+            """tools/tasks/07-good-task/task.yaml:1: task.yaml has no 'title'""",
+        )
+
+    def test_bad_difficulty(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("easy", "trivial")),
+            """tools/tasks/07-good-task/task.yaml:3: difficulty 'trivial' must be one of: easy, medium, hard""",
+        )
+
+    def test_id_differs_from_directory(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD, name="08-other"),
+            """tools/tasks/08-other/task.yaml:1: id '07-good-task' differs from its directory name '08-other'""",
+        )
+
+    def test_unknown_check_kind(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("kind: pytest", "kind: pytests")),
+            """tools/tasks/07-good-task/task.yaml:8: check kind 'pytests' must be one of: pytest, command, lint, review""",
+        )
+
+    def test_lint_check_takes_no_args(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("kind: pytest", "kind: lint")),
+            """tools/tasks/07-good-task/task.yaml:9: a 'lint' check takes no 'args'""",
+        )
+
+    def test_file_outside_the_repository(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("[greet.py]", "[../x.py]")),
+            """tools/tasks/07-good-task/task.yaml:6: file '../x.py' must be a path inside the repository, relative to its root""",
+        )
+
+    def test_duplicate_key(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD + "title: again\n"),
+            """tools/tasks/07-good-task/task.yaml:12: duplicate key 'title' (first given on line 2)""",
+        )
+
+    def test_not_yaml(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("topics: [docs]", "topics: [docs")),
+            """tools/tasks/07-good-task/task.yaml:5: not valid YAML: did not find expected ',' or ']'""",
+        )
+
+    def test_no_hints(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("  - a hint\n", "")),
+            """tools/tasks/07-good-task/task.yaml:10: 'hints' must be a list of strings""",
+        )
+
+    def test_every_task_of_this_checkout_loads(self) -> None:
+        tasks = catalog.load_all(ROOT)
+        self.assertGreaterEqual(len(tasks), 2)
+        for task in tasks:
+            self.assertTrue(task.hints and task.checks, task.id)
