@@ -15,4 +15,5 @@ COMMANDS: list[str] = [
     "reset",
     "watch",
     "dev",
+    "bench",
 ]

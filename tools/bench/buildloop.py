@@ -1,0 +1,181 @@
+"""`./kit bench --build`: how long the learner's edit-build loop takes.
+
+Note [Build-loop measurements run in a scratch copy]
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+Measuring "edit a kernel, rebuild" means editing files, and the learner's
+tree must never be left changed, even if the measurement is interrupted. So
+every step runs in a copy of the source files (git's tracked and untracked,
+not ignored, files) under .kit/bench/tree, with a build directory of its own;
+the main build/ stays warm and untouched. The copy is synced (files whose
+content differs are rewritten) at the start of each run, which also undoes
+any edit an interrupted run left behind there.
+
+Steps, each timed around `cmake --build` (the part of `./kit build` that
+depends on the build system):
+- no-op rebuild: nothing changed (median of three);
+- touch one CPU kernel: new mtime, same content (ccache, when present, hits);
+- edit one CPU kernel: a real change of the compiled code (no cache can hit);
+- add one op: a new YAML entry plus its kernel, then regen and rebuild;
+- clean build: a fresh build directory, ccache disabled (a second copy).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tools.kit.commands.build import JOBS, tool
+from tools.kit.ui import ROOT, KitError, info
+
+SCRATCH = ROOT / ".kit" / "bench"
+KERNEL = Path("aten_mini/native/cpu/UnaryOpsKernel.cpp")
+OP_KERNEL_FILE = Path("aten_mini/native/UnaryOps.cpp")
+TARGETS = {"no-op rebuild": 2.0, "touch one CPU kernel": 25.0, "edit one CPU kernel": 25.0}
+TARGETS["add one op (YAML + kernel)"] = 60.0
+
+NEW_OP_YAML = """
+- func: kit_bench_square(Tensor self) -> Tensor
+  variants: function
+  dispatch:
+    CompositeImplicitAutograd: kit_bench_square
+"""
+NEW_OP_KERNEL = """
+namespace at_mini::native {
+at::Tensor kit_bench_square(const at::Tensor& self) {
+  return at_mini::mul(self, self);
+}
+} // namespace at_mini::native
+"""
+
+
+def source_files() -> list[Path]:
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        check=True,
+    ).stdout.decode()
+    return [Path(p) for p in out.split("\0") if p and (ROOT / p).is_file()]
+
+
+def sync_tree(tree: Path) -> None:
+    """Make `tree` hold the current source files; rewrite only what differs."""
+    for rel in source_files():
+        src, dst = ROOT / rel, tree / rel
+        data = src.read_bytes()
+        if dst.is_file() and dst.read_bytes() == data:
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(data)
+
+
+def cuda_setting() -> str:
+    """The main build's ATEN_MINI_CUDA, so the scratch build compiles the same files."""
+    cache = ROOT / "build" / "CMakeCache.txt"
+    if cache.is_file():
+        for line in cache.read_text(errors="replace").splitlines():
+            if line.startswith("ATEN_MINI_CUDA:"):
+                return line.split("=", 1)[1]
+    return "ON"
+
+
+def cmake(args: list[str], env: dict[str, str] | None = None) -> float:
+    """Run cmake quietly; the wall time in seconds."""
+    start = time.monotonic()
+    proc = subprocess.run(
+        [tool("cmake"), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.splitlines()[-20:])
+        raise KitError(f"cmake {' '.join(args[:2])} failed in the scratch build:\n{tail}")
+    return time.monotonic() - start
+
+
+def configure_args(tree: Path, build: Path) -> list[str]:
+    return [
+        "-S", str(tree), "-B", str(build), "-G", "Ninja",
+        f"-DCMAKE_MAKE_PROGRAM={tool('ninja')}", f"-DPython_EXECUTABLE={sys.executable}",
+        "-DCMAKE_BUILD_TYPE=Release", f"-DATEN_MINI_CUDA={cuda_setting()}",
+    ]  # fmt: skip
+
+
+def build(tree: Path, env: dict[str, str] | None = None) -> float:
+    b = tree / "build"
+    configure = 0.0 if (b / "build.ninja").is_file() else cmake(configure_args(tree, b), env)
+    return configure + cmake(["--build", str(b), "-j", JOBS], env)
+
+
+def step(name: str, seconds: float) -> dict[str, Any]:
+    target = TARGETS.get(name)
+    info(f"   {name}: {seconds:.1f} s")
+    return {
+        "step": name,
+        "seconds": seconds,
+        "target": target,
+        "meets": None if target is None else seconds <= target,
+    }
+
+
+def edit_kernel(tree: Path) -> float:
+    """Change the kernel's compiled code, rebuild, put it back (rebuild not timed)."""
+    path = tree / KERNEL
+    original = path.read_bytes()
+    path.write_bytes(original + f'\nstatic_assert(true, "kit bench {time.time_ns()}");\n'.encode())
+    try:
+        return build(tree)
+    finally:
+        path.write_bytes(original)
+        build(tree)
+
+
+def add_op(tree: Path) -> float:
+    yaml, kernel = tree / "native_functions.yaml", tree / OP_KERNEL_FILE
+    saved = {p: p.read_bytes() for p in (yaml, kernel)}
+    yaml.write_bytes(saved[yaml] + NEW_OP_YAML.encode())
+    kernel.write_bytes(saved[kernel] + NEW_OP_KERNEL.encode())
+    try:
+        return build(tree)
+    finally:
+        for p, data in saved.items():
+            p.write_bytes(data)
+        build(tree)
+
+
+def incremental_steps(tree: Path) -> list[dict[str, Any]]:
+    info("bringing the scratch build up to date (not timed) ...")
+    build(tree)
+    rows = [step("no-op rebuild", statistics.median(build(tree) for _ in range(3)))]
+    os.utime(tree / KERNEL)
+    rows.append(step("touch one CPU kernel", build(tree)))
+    rows.append(step("edit one CPU kernel", edit_kernel(tree)))
+    rows.append(step("add one op (YAML + kernel)", add_op(tree)))
+    return rows
+
+
+def clean_build() -> dict[str, Any]:
+    tree = SCRATCH / "clean"
+    shutil.rmtree(tree, ignore_errors=True)
+    sync_tree(tree)
+    info("clean build in .kit/bench/clean (ccache disabled; minutes) ...")
+    seconds = build(tree, env={**os.environ, "CCACHE_DISABLE": "1"})
+    shutil.rmtree(tree, ignore_errors=True)
+    return step("clean build (configure + build)", seconds)
+
+
+def measure_build_loop(*, clean: bool = True) -> list[dict[str, Any]]:
+    """The build-loop table's rows.
+
+    See Note [Build-loop measurements run in a scratch copy].
+    """
+    tree = SCRATCH / "tree"
+    sync_tree(tree)
+    rows = incremental_steps(tree)
+    if clean:
+        rows.append(clean_build())
+    return rows
