@@ -24,7 +24,7 @@ def add_docstr(name: str, doc: str) -> None:
 add_docstr(
     "add",
     r"""
-add(self, other, *, alpha=1, out=None) -> Tensor
+add(input, other, *, alpha=1, out=None) -> Tensor
 
 Adds ``other``, scaled by ``alpha``, to ``self``:
 ``out = self + alpha * other``. Broadcasts ``self`` and ``other`` and promotes
@@ -43,7 +43,7 @@ Example::
 add_docstr(
     "cumsum",
     r"""
-cumsum(self, dim, *, dtype=None, out=None) -> Tensor
+cumsum(input, dim, *, dtype=None, out=None) -> Tensor
 
 Cumulative sum of ``self`` along dimension ``dim``: element ``i`` of the
 result is the sum of elements ``0..i``. If ``dtype`` is given, the input is
@@ -61,7 +61,7 @@ Example::
 add_docstr(
     "mul",
     r"""
-mul(self, other, *, out=None) -> Tensor
+mul(input, other, *, out=None) -> Tensor
 
 Multiplies ``self`` by ``other`` element-wise, with broadcasting and type
 promotion as :func:`torch.mul`.
@@ -77,7 +77,7 @@ Example::
 add_docstr(
     "relu",
     r"""
-relu(self, *, out=None) -> Tensor
+relu(input, *, out=None) -> Tensor
 
 Rectified linear unit, element-wise: ``max(self, 0)``.
 
@@ -92,7 +92,7 @@ Example::
 add_docstr(
     "sigmoid",
     r"""
-sigmoid(self, *, out=None) -> Tensor
+sigmoid(input, *, out=None) -> Tensor
 
 Logistic sigmoid, element-wise: ``1 / (1 + exp(-self))``. Integer inputs
 give a floating-point result.
@@ -108,7 +108,7 @@ Example::
 add_docstr(
     "silu",
     r"""
-silu(self) -> Tensor
+silu(input) -> Tensor
 
 Sigmoid linear unit: ``self * sigmoid(self)``. It has no kernel of its own: it
 is a CompositeImplicitAutograd op written with ``mul`` and ``sigmoid``.
@@ -124,7 +124,7 @@ Example::
 add_docstr(
     "softplus",
     r"""
-softplus(self, beta=1, threshold=20, *, out=None) -> Tensor
+softplus(input, beta=1, threshold=20, *, out=None) -> Tensor
 
 Smooth approximation of ReLU: ``log(1 + exp(beta * self)) / beta``. Where
 ``beta * self > threshold`` the result is ``self`` itself, for numerical
@@ -141,7 +141,7 @@ Example::
 add_docstr(
     "sum",
     r"""
-sum(self, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor
+sum(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor
 
 Sum of the elements of ``self``: over all of them, or over the dimensions in
 ``dim``. ``keepdim=True`` keeps the reduced dimensions with size 1. Integer
@@ -161,7 +161,7 @@ Example::
 add_docstr(
     "where",
     r"""
-where(condition, self, other, *, out=None) -> Tensor
+where(condition, input, other, *, out=None) -> Tensor
 
 Picks ``self`` where ``condition`` is true and ``other`` elsewhere; the three
 tensors broadcast together.
