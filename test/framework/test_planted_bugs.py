@@ -155,6 +155,7 @@ def test_dtypes_catch_a_working_dtype_that_is_not_claimed() -> None:
 def test_opcheck_catches_a_missing_fake_kernel() -> None:
     message = failure(checks.check_opcheck, unary("relu_no_fake", dtypes=(torch.float32,)), "cpu")
     assert "kit_planted.relu_no_fake.default" in message and "test_faketensor failed" in message
+    assert "test_faketensor failed: UnsupportedOperatorException" in message
     assert "needs a Meta (fake) kernel" in message
     checks.check_opcheck(unary("sigmoid_good"), "cpu")
 
@@ -216,3 +217,14 @@ def test_errors_catch_a_wrong_message() -> None:
 
     message = failure(checks.check_error_inputs, dataclasses.replace(op, op=vague_add), "cpu")
     assert "raised RuntimeError: bad shapes; expected RuntimeError matching" in message
+
+
+def test_capabilities_catch_a_kernel_that_differs_under_avx2() -> None:
+    op = unary("sigmoid_good")
+    key = "sigmoid_good|torch.float32|0"
+    good = {"default": {key: torch.ones(3)}, "avx2": {key: torch.ones(3)}}
+    checks.check_capabilities(op, torch.float32, good)
+    bad = {"default": {key: torch.ones(3)}, "avx2": {key: torch.tensor([1.0, 2.0, 1.0])}}
+    message = failure(checks.check_capabilities, op, torch.float32, bad)
+    assert "CPU capabilities give different results" in message
+    assert "avx2 vs default, sample 0: Tensor-likes are not close!" in message

@@ -25,10 +25,9 @@ Results = dict[str, Any]  # "op|dtype|index" -> tensor or error line; "|capabili
 
 
 def run_all_samples() -> Results:
+    import aten_mini
     from opinfo.checks import error_line, run
     from opinfo.op_db import op_db
-
-    import aten_mini
 
     results: Results = {}
     for op in op_db:
@@ -53,10 +52,28 @@ def results_under(capability: str, path: Path) -> Results:
     return loaded
 
 
-def compiled_capabilities() -> list[str]:
+def runnable_capabilities() -> list[str]:
+    """The compiled capabilities up to the one this process picked (the CPU's best).
+
+    Higher ones would fall back to the best with a warning: nothing to compare.
+    """
     import aten_mini
 
-    return list(aten_mini._C._compiled_cpu_capabilities())
+    compiled = list(aten_mini._C._compiled_cpu_capabilities())
+    best = aten_mini._C._cpu_capability()
+    return compiled[: compiled.index(best) + 1] if best in compiled else compiled
+
+
+def results_per_capability(folder: Path) -> dict[str, Results]:
+    """{capability: results}, checking that the override really switched kernels."""
+    results = {}
+    for cap in runnable_capabilities():
+        saved = results_under(cap, folder / f"{cap}.pt")
+        ran = saved["|capability"]
+        if ran != cap:
+            raise AssertionError(f"ATEN_MINI_CPU_CAPABILITY={cap} ran the {ran} kernels")
+        results[cap] = saved
+    return results
 
 
 if __name__ == "__main__":

@@ -38,9 +38,15 @@ ALL_DTYPES: tuple[torch.dtype, ...] = (
 FLOATING: tuple[torch.dtype, ...] = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 INTEGRAL: tuple[torch.dtype, ...] = (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)
 
-# Defaults of torch.testing.assert_close, written out so an entry can override one.
+# Note [Tolerances]
+# (rtol, atol) per result dtype: torch.testing.assert_close's defaults, except
+# float16, which allows one unit in the last place (2e-3 relative across a
+# power of two). The kit's kernels compute in float and round once; torch's
+# own half kernels sometimes round twice (alpha * b, then the sum), so the two
+# can differ by one ulp with the kit's the more accurate. Entries override a
+# dtype with `tolerances={torch.float16: (rtol, atol)}`.
 DEFAULT_TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
-    torch.float16: (1e-3, 1e-5),
+    torch.float16: (2e-3, 1e-5),
     torch.bfloat16: (1.6e-2, 1e-5),
     torch.float32: (1.3e-6, 1e-5),
     torch.float64: (1e-7, 1e-7),

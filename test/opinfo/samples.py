@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import torch
-from opinfo.core import FLOATING, OpInfo, SampleInput
 from torch.testing import make_tensor
+
+from opinfo.core import FLOATING, OpInfo, SampleInput
 
 LARGE_SHAPE = (1024, 1024)  # See Note [The large sample]
 
@@ -135,8 +136,10 @@ def sample_inputs_add(op: OpInfo, device: str, dtype: torch.dtype) -> Iterator[S
     yield SampleInput(
         make((4, 1), device, dtype), args=(b,), kwargs={"alpha": 3}, name="alpha broadcast"
     )
-    yield SampleInput(a, args=(3,), name="Python number other")
-    yield SampleInput(a, args=(2,), kwargs={"alpha": 2}, name="Python number other, alpha")
+    # no_out: native_functions.yaml has no add.Scalar_out overload.
+    yield SampleInput(a, args=(3,), name="Python number other", no_out=True)
+    number_alpha = "Python number other, alpha"
+    yield SampleInput(a, args=(2,), kwargs={"alpha": 2}, name=number_alpha, no_out=True)
 
 
 def sample_inputs_where(op: OpInfo, device: str, dtype: torch.dtype) -> Iterator[SampleInput]:

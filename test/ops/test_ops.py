@@ -62,13 +62,7 @@ def test_errors(op: OpInfo, device: str, dtype: None) -> None:
 @pytest.fixture(scope="session")
 def capability_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What every sample gives under each CPU capability this machine runs."""
-    folder = tmp_path_factory.mktemp("capabilities")
-    results = {}
-    for cap in capabilities.compiled_capabilities():
-        saved = capabilities.results_under(cap, folder / f"{cap}.pt")
-        if saved["|capability"] == cap:  # else this CPU lacks it and fell back
-            results[cap] = saved
-    return results
+    return capabilities.results_per_capability(tmp_path_factory.mktemp("capabilities"))
 
 
 @pytest.mark.parametrize("op, device, dtype", op_params("test_cpu_capabilities", devices=["cpu"]))
@@ -92,6 +86,11 @@ def test_cuda_vs_cpu(op: OpInfo, device: str, dtype: None) -> None:
 @pytest.mark.parametrize("op, device, dtype", op_params("test_opcheck", dtypes="none"))
 def test_opcheck(op: OpInfo, device: str, dtype: None) -> None:
     checks.check_opcheck(op, device)
+
+
+@pytest.mark.parametrize("op, device, dtype", op_params("test_opcheck_dynamic", dtypes="none"))
+def test_opcheck_dynamic(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_opcheck(op, device, utils=checks.DYNAMIC_OPCHECK_UTILS)
 
 
 @pytest.mark.parametrize("op, device, dtype", op_params("test_compile", dtypes="none"))
