@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from torchgen_mini.dest import (
+    autograd,
     dispatch_stubs,
     functions,
     native_functions,
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not check that every kernel named in the YAML is defined",
     )
+    p.add_argument(
+        "--derivatives",
+        default=None,
+        help="derivatives.yaml (default: tools/autograd/derivatives.yaml under the source root,"
+        " if it exists)",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing when all is well")
     return p
 
@@ -98,6 +105,14 @@ def load(args: argparse.Namespace) -> tuple[Fns, list[Diagnostic]]:
     return parsed.native_functions, parsed.errors
 
 
+def add_autograd(fm: FileManager, fns: Fns, given: str | None, root: Path) -> list[Diagnostic]:
+    """RegisterAutograd.cpp from derivatives.yaml (skipped if the default one is absent)."""
+    path = Path(given) if given else root / autograd.DEFAULT_DERIVATIVES
+    if given is None and not path.is_file():
+        return []
+    return autograd.add_output(fm, fns, path)
+
+
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     fns, errors = load(args)
@@ -110,8 +125,11 @@ def main(argv: list[str]) -> int:
             return report(errors)
     try:
         fm = render_all(fns, Path(args.out))
+        errors = add_autograd(fm, fns, args.derivatives, root)
     except ParseError as e:
         return report([e.at(Location(args.yaml, 0))])
+    if errors:
+        return report(errors)
     if args.list_outputs:
         print("\n".join(str(p) for p in fm.outputs()))
         return 0

@@ -7,6 +7,7 @@
 
 #include <aten_mini/native/autograd/FunctionsManual.h>
 
+#include <ATen/ATen.h>
 #include <ATen/core/LegacyTypeDispatch.h>
 #include <torch/csrc/autograd/VariableTypeUtils.h>
 #include <torch/csrc/autograd/function.h>

@@ -1,6 +1,7 @@
 // Hand-written helpers for the derivative formulas in
 // tools/autograd/derivatives.yaml (the kit's FunctionsManual, after PyTorch's
-// torch/csrc/autograd/FunctionsManual.h).
+// torch/csrc/autograd/FunctionsManual.h).  Header-only: the generated
+// RegisterAutograd.cpp is the one file that includes it.
 //
 // A formula too long for one line becomes a function here, called from the
 // YAML by its bare name: the generated backward nodes live in
@@ -11,13 +12,18 @@
 // be differentiated (double backward, gradgradcheck).
 #pragma once
 
+#include "Functions.h"
+
+#include <ATen/ATen.h>
 #include <ATen/core/Tensor.h>
 #include <c10/core/Scalar.h>
+#include <c10/core/WrapDimMinimal.h>
 #include <c10/util/OptionalArrayRef.h>
 #include <torch/csrc/autograd/function.h>
 
 #include <memory>
 #include <type_traits>
+#include <vector>
 
 namespace at_mini::autograd {
 
@@ -29,7 +35,8 @@ constexpr bool kIntrusiveNodes =
     std::is_base_of_v<c10::intrusive_ptr_target, torch::autograd::Node>;
 
 template <class N>
-using NodePtr = std::conditional_t<kIntrusiveNodes, c10::intrusive_ptr<N>, std::shared_ptr<N>>;
+using NodePtr = std::
+    conditional_t<kIntrusiveNodes, c10::intrusive_ptr<N>, std::shared_ptr<N>>;
 
 template <class N>
 NodePtr<N> make_node() {
@@ -51,34 +58,74 @@ auto node_ptr(N* node) {
 }
 
 // `t * s`, skipping the multiplication when s is 1.
-at::Tensor maybe_multiply(const at::Tensor& t, const at::Scalar& s);
+inline at::Tensor maybe_multiply(const at::Tensor& t, const at::Scalar& s) {
+  const bool is_one = s.isBoolean() ? s.toBool() : s.equal(1);
+  return is_one ? t : t * s;
+}
 
 // relu: the gradient flows where the output is positive.
-at::Tensor relu_backward(const at::Tensor& grad, const at::Tensor& result);
+inline at::Tensor relu_backward(
+    const at::Tensor& grad, const at::Tensor& result) {
+  return at_mini::mul(grad, (result > 0).to(grad.scalar_type()));
+}
 
 // sigmoid, from its output y: grad * y * (1 - y).
-at::Tensor sigmoid_backward_from_result(const at::Tensor& grad, const at::Tensor& result);
+inline at::Tensor sigmoid_backward_from_result(
+    const at::Tensor& grad, const at::Tensor& result) {
+  return at_mini::mul(grad, at_mini::mul(result, 1 - result));
+}
 
 // softplus: grad * sigmoid(beta * x), or grad where beta * x > threshold
 // (there the forward is linear).
-at::Tensor softplus_input_backward(
+inline at::Tensor softplus_input_backward(
     const at::Tensor& grad,
     const at::Tensor& self,
     const at::Scalar& beta,
-    const at::Scalar& threshold);
+    const at::Scalar& threshold) {
+  const at::Tensor scaled = self * beta;
+  const at::Tensor slope = at_mini::where(
+      scaled > threshold, at::ones_like(scaled), at_mini::sigmoid(scaled));
+  return at_mini::mul(grad, slope);
+}
 
 // sum over `dim` (all dims when empty or absent): put the reduced dims back
 // when keepdim was false, then broadcast to the input's sizes.
-at::Tensor sum_backward(
+inline at::Tensor sum_backward(
     const at::Tensor& grad,
     at::IntArrayRef sizes,
     at::OptionalIntArrayRef dim,
-    bool keepdim);
+    bool keepdim) {
+  const auto ndim = static_cast<int64_t>(sizes.size());
+  if (keepdim || ndim == 0) {
+    return grad.expand(sizes);
+  }
+  const bool all = !dim.has_value() || dim->empty();
+  std::vector<bool> reduced(ndim, all);
+  for (int64_t d : all ? at::IntArrayRef() : *dim) {
+    reduced[c10::maybe_wrap_dim(d, ndim)] = true;
+  }
+  at::Tensor g = grad;
+  for (int64_t d = 0; d < ndim; ++d) {
+    if (reduced[d]) {
+      g = g.unsqueeze(d);
+    }
+  }
+  return g.expand(sizes);
+}
 
 // cumsum along dim: a reversed cumulative sum of the gradient.
-at::Tensor cumsum_backward(const at::Tensor& grad, int64_t dim);
+inline at::Tensor cumsum_backward(const at::Tensor& grad, int64_t dim) {
+  if (grad.dim() == 0 || grad.numel() == 0) {
+    return grad;
+  }
+  return at_mini::cumsum(grad.flip(dim), dim).flip(dim);
+}
 
 // For `not_implemented("op")` formulas: fails the backward pass, saying so.
-at::Tensor not_implemented(const char* name);
+inline at::Tensor not_implemented(const char* name) {
+  TORCH_CHECK_NOT_IMPLEMENTED(
+      false, "the derivative for '", name, "' is not implemented in aten-mini");
+  return at::Tensor();
+}
 
 } // namespace at_mini::autograd
