@@ -595,11 +595,12 @@ def check_opcheck(op: OpInfo, device: str, utils: tuple[str, ...] = STATIC_OPCHE
 # Note [torch.compile backend]
 # The compile check uses backend="aot_eager": it runs dynamo (fullgraph), fake
 # tensors and AOTAutograd, which is everything that needs the op's Meta kernel
-# and schema. Inductor adds C++ code generation and a compiler call: measured
-# on the 2-core machine, the first inductor compile of a one-op function took
-# 38 s (aot_eager: 0.8 s), and inductor treats the kit's ops as opaque extern
-# calls, so it tests nothing more about them. test_compile_inductor in
-# test/ops/test_ops.py runs inductor once, on `add`, under --slow.
+# and schema. Inductor adds C++ code generation and a compiler call: on the
+# 2-core machine the first inductor compile of a one-op function took 38 s cold
+# (7.6 s with inductor's on-disk cache warm; aot_eager: 0.8 s), and inductor
+# treats the kit's ops as opaque extern calls, so it tests nothing more about
+# them. test_compile_inductor in test/ops/test_ops.py runs inductor once, on
+# `add`, under --slow.
 
 
 def check_compile(op: OpInfo, device: str, backend: str = "aot_eager", samples: int = 2) -> None:
