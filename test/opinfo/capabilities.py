@@ -11,6 +11,7 @@ whole database keeps it to a few seconds.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -40,14 +41,18 @@ def run_all_samples() -> Results:
     return results
 
 
-def results_under(capability: str, path: Path) -> Results:
-    """Runs this file in a subprocess with ATEN_MINI_CPU_CAPABILITY=capability."""
+def start_worker(capability: str, path: Path) -> subprocess.Popen[str]:
+    """Starts this file in a subprocess with ATEN_MINI_CPU_CAPABILITY=capability."""
     env = dict(os.environ, ATEN_MINI_CPU_CAPABILITY=capability)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
     cmd = [sys.executable, "-W", "ignore", str(HERE / "capabilities.py"), capability, str(path)]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    return subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+
+
+def wait_worker(proc: subprocess.Popen[str], path: Path) -> Results:
+    _, stderr = proc.communicate()
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+        raise RuntimeError(f"{' '.join(map(str, proc.args))} failed:\n{stderr[-3000:]}")
     loaded: Results = torch.load(path, weights_only=True)
     return loaded
 
@@ -65,14 +70,26 @@ def runnable_capabilities() -> list[str]:
 
 
 def results_per_capability(folder: Path) -> dict[str, Results]:
-    """{capability: results}, checking that the override really switched kernels."""
-    results = {}
-    for cap in runnable_capabilities():
-        saved = results_under(cap, folder / f"{cap}.pt")
-        ran = saved["|capability"]
-        if ran != cap:
-            raise AssertionError(f"ATEN_MINI_CPU_CAPABILITY={cap} ran the {ran} kernels")
-        results[cap] = saved
+    """{capability: results}, checking that the override really switched kernels.
+
+    The subprocesses run in parallel; under pytest-xdist the first worker to
+    get here computes the results and the others load them (a file lock).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        caps = runnable_capabilities()
+        if not (folder / "done").exists():
+            procs = {cap: start_worker(cap, folder / f"{cap}.pt") for cap in caps}
+            for cap, proc in procs.items():
+                wait_worker(proc, folder / f"{cap}.pt")
+            (folder / "done").touch()
+        results = {cap: torch.load(folder / f"{cap}.pt", weights_only=True) for cap in caps}
+    for cap, saved in results.items():
+        if saved["|capability"] != cap:
+            raise AssertionError(
+                f"ATEN_MINI_CPU_CAPABILITY={cap} ran the {saved['|capability']} kernels"
+            )
     return results
 
 

@@ -8,6 +8,7 @@ each one catches the bug it is for.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -62,7 +63,10 @@ def test_errors(op: OpInfo, device: str, dtype: None) -> None:
 @pytest.fixture(scope="session")
 def capability_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What every sample gives under each CPU capability this machine runs."""
-    return capabilities.results_per_capability(tmp_path_factory.mktemp("capabilities"))
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # shared by the xdist workers of this run
+    return capabilities.results_per_capability(root / "capabilities")
 
 
 @pytest.mark.parametrize("op, device, dtype", op_params("test_cpu_capabilities", devices=["cpu"]))
