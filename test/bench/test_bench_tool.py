@@ -226,6 +226,7 @@ def test_json_document_shape() -> None:
     assert doc["build"][0] == {
         "step": "no-op rebuild",
         "seconds": 0.5,
+        "cpu_seconds": 0.25,
         "target": 2.0,
         "meets": True,
     }
