@@ -1,0 +1,201 @@
+"""`./kit explain <op>`: everything about one op, on one screen.
+
+Sections, each read from where it lives: the YAML entries (file:line and
+schema), the generated code that mentions the op (torchgen_mini renders it in
+memory, exactly what `./kit build` writes to build/generated/), the
+hand-written kernels (found by torchgen_mini's kernel check), the DispatchStubs
+and the kernels registered for them, the live dispatch table
+(`torch._C._dispatch_dump`, from a child process that imports aten_mini), the
+derivative formulas (torchgen_mini's derivatives.yaml parser), the OpInfo
+entry and the docstring. A section that cannot be known (no build yet) says
+why instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from tools.kit.ui import ROOT
+from tools.taskkit import live, oplookup
+from tools.taskkit.oplookup import Hit
+from torchgen_mini.dest import autograd
+from torchgen_mini.diagnostics import ParseError
+from torchgen_mini.gen import render_all
+from torchgen_mini.model import NativeFunction
+
+NAME = "explain"
+HELP = "everything about one op: YAML, generated code, kernels, stubs, dispatch table, tests, docs"
+
+MAX_LINES_PER_FILE = 6
+NAMESPACE = "aten_mini"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("op", help="op name as in native_functions.yaml (add, add_, add.Tensor)")
+    parser.add_argument(
+        "--no-live", action="store_true", help="skip the parts that import the built extension"
+    )
+
+
+def _title(text: str) -> None:
+    print(f"\n== {text}")
+
+
+def _show_yaml(root: Path, group: list[NativeFunction]) -> None:
+    _title(f"YAML: {len(group)} entries in {oplookup.NATIVE_YAML}")
+    for f in group:
+        print(f"  {oplookup.where(f.loc, root)}  {f.func}")
+        kernels = ", ".join(f"{k}: {v}" for k, v in f.dispatch.items())
+        print(f"      dispatch {kernels}")
+        for s in f.dispatch_stubs:
+            print(f"      dispatch_stub {s.name}: {s.fn_type}")
+
+
+def _render(root: Path, fns: list[NativeFunction]) -> dict[str, str]:
+    fm = render_all(fns, root / "build" / "generated")
+    derivatives = root / oplookup.DERIVATIVES_YAML
+    if derivatives.is_file():
+        autograd.add_output(fm, fns, derivatives)
+    return fm.pending
+
+
+def _show_generated(root: Path, fns: list[NativeFunction], group: list[NativeFunction]) -> None:
+    _title("Generated code (what ./kit build writes to build/generated/)")
+    try:
+        files = _render(root, fns)
+    except ParseError as e:
+        print(f"  (codegen fails: {e})")
+        return
+    pattern = oplookup.identifier_pattern(oplookup.identifiers(group))
+    for name, text in sorted(files.items()):
+        lines = [i for i, ln in enumerate(text.splitlines(), 1) if pattern.search(ln)]
+        if not lines:
+            continue
+        shown = ", ".join(str(n) for n in lines[:MAX_LINES_PER_FILE])
+        more = f", ... ({len(lines)} lines)" if len(lines) > MAX_LINES_PER_FILE else ""
+        print(f"  {name:<40} lines {shown}{more}")
+
+
+def _show_kernels(root: Path, group: list[NativeFunction]) -> None:
+    _title("Kernels (hand-written, in aten_mini/native/)")
+    keys: dict[str, list[str]] = {}
+    for f in group:
+        for key, kernel in f.dispatch.items():
+            keys.setdefault(kernel, []).append(str(key))
+    found = oplookup.kernel_locations(root, set(keys))
+    for kernel, on in keys.items():
+        where = (
+            str(found[kernel]) if kernel in found else "NOT DEFINED (./kit build will say where)"
+        )
+        print(f"  at_mini::native::{kernel:<16} {', '.join(on):<28} {where}")
+
+
+def _show_stubs(root: Path, group: list[NativeFunction], facts: dict[str, Any]) -> None:
+    stubs = [s for f in group for s in f.dispatch_stubs]
+    if not stubs:
+        return
+    _title("DispatchStubs")
+    live_stubs = facts.get("stubs")
+    for s in stubs:
+        print(f"  {s.name}: {s.fn_type}  (declared at {oplookup.where(s.loc, root)})")
+        for hit in oplookup.stub_registrations(root, s.name):
+            print(f"      REGISTER_DISPATCH at {hit}")
+        if isinstance(live_stubs, dict):
+            slots = ", ".join(live_stubs.get(s.name, [])) or "none"
+            print(f"      live: kernels for {slots}; CPU calls use '{facts.get('capability')}'")
+
+
+def _overload_names(group: list[NativeFunction]) -> list[str]:
+    return [f"{NAMESPACE}::{f.func.name.name}" + (
+        f".{f.func.name.overload_name}" if f.func.name.overload_name else ""
+    ) for f in group]  # fmt: skip
+
+
+_KERNEL_LINE = re.compile(
+    r"^(\w+(?:\[alias\])?): (fallthrough )?registered at (\S+?)(?::(\d+))?(?: |$)"
+)
+
+
+def kernel_rows(dump: str, root: Path) -> list[str]:
+    """`Key (file:line)` for each kernel of a `_dispatch_dump`, generated files by name only."""
+    rows = []
+    for line in dump.splitlines():
+        m = _KERNEL_LINE.match(line)
+        if m and m.group(1) not in ("debug",):
+            path = m.group(3).replace(str(root) + "/", "").replace("build/generated/", "")
+            rows.append(f"{m.group(1)}\xa0({path}" + (f":{m.group(4)})" if m.group(4) else ")"))
+    return rows
+
+
+def _show_dispatch(root: Path, group: list[NativeFunction], facts: dict[str, Any]) -> None:
+    _title("Dispatch table (live: torch._C._dispatch_dump; files in build/generated/)")
+    if "error" in facts:
+        print(f"  (not available: {facts['error']})")
+        return
+    for name, dump in facts["dumps"].items():
+        if dump is None:
+            print(f"  {name}: not registered (is the build older than the YAML? ./kit build)")
+            continue
+        rows = ", ".join(kernel_rows(dump, root)) or "no kernels"
+        text = textwrap.fill(
+            rows,
+            98,
+            break_long_words=False,
+            initial_indent=f"  {name}: ",
+            subsequent_indent=" " * 6,
+        )
+        print(text.replace("\xa0", " "))
+
+
+def _show_derivatives(root: Path, fns: list[NativeFunction], op: str) -> None:
+    _title(f"Derivatives ({oplookup.DERIVATIVES_YAML.as_posix()})")
+    infos = oplookup.derivatives(root, fns, op)
+    if not infos:
+        print("  none (out= and in-place variants use their functional op's; composites need none)")
+    for info in infos:
+        print(f"  {oplookup.where(info.loc, root)}  {info.func.name}")
+        for key, formulas in info.formulas.items():
+            prefix = "" if key == "Default" else f"[{key}] "
+            for d in formulas.derivatives:
+                print(f"      {prefix}{', '.join(d.var_names)}: {d.formula}")
+            for nd in formulas.non_differentiable:
+                print(f"      {prefix}{nd}: non_differentiable")
+
+
+def _show_tests_and_docs(root: Path, op: str) -> None:
+    _title("OpInfo and docs")
+    hits: list[Hit] = oplookup.opinfo_locations(root, op)
+    for hit in hits:
+        print(f'  OpInfo: {hit}  {hit.text}("{op}", ...)')
+    if not hits:
+        print(f"  OpInfo: none in {oplookup.OP_DB.as_posix()} (the review bot will ask for one)")
+    doc_hit = oplookup.docs_location(root, op)
+    text = oplookup.docs_text(root, op)
+    if doc_hit is None or text is None:
+        print(f"  docs: none in {oplookup.DOCS_PY.as_posix()}")
+        return
+    print(f"  docs: {doc_hit}  {text.splitlines()[0] if text else ''}")
+
+
+def explain(root: Path, name: str, *, live_facts: bool) -> None:
+    fns = oplookup.load_functions(root)
+    op = oplookup.resolve(fns, name)
+    group = oplookup.entries(fns, op)
+    facts = live.ask(root, _overload_names(group)) if live_facts else {"error": "--no-live"}
+    print(f"{op}: one op of aten-mini, {len(group)} overloads")
+    _show_yaml(root, group)
+    _show_generated(root, fns, group)
+    _show_kernels(root, group)
+    _show_stubs(root, group, facts)
+    _show_dispatch(root, group, facts)
+    _show_derivatives(root, fns, op)
+    _show_tests_and_docs(root, op)
+
+
+def run(args: argparse.Namespace) -> int:
+    explain(ROOT, args.op, live_facts=not args.no_live)
+    return 0
