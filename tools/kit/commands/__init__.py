@@ -16,4 +16,6 @@ COMMANDS: list[str] = [
     "watch",
     "dev",
     "bench",
+    "explain",
+    "trace",
 ]
