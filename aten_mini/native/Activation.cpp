@@ -14,23 +14,34 @@ namespace {
 // beta * x > threshold (there the result equals x to float precision, and
 // exp would overflow).
 // The iterator is TensorIterator::unary_op: out keeps self's dtype.
-at::TensorIterator softplus_impl(at::TensorBase& out, const at::Tensor& self,
-                                 const at::Scalar& beta, const at::Scalar& threshold) {
-  TORCH_CHECK(at::isFloatingType(self.scalar_type()),
-              "softplus: expected a floating-point tensor, but got ", self.scalar_type());
+at::TensorIterator softplus_impl(
+    at::TensorBase& out,
+    const at::Tensor& self,
+    const at::Scalar& beta,
+    const at::Scalar& threshold) {
+  TORCH_CHECK(
+      at::isFloatingType(self.scalar_type()),
+      "softplus: expected a floating-point tensor, but got ",
+      self.scalar_type());
   auto iter = at::TensorIterator::unary_op(out, self);
   softplus_stub(iter.device_type(), iter, beta, threshold);
   return iter;
 }
 } // namespace
 
-at::Tensor& softplus_out(const at::Tensor& self, const at::Scalar& beta,
-                         const at::Scalar& threshold, at::Tensor& out) {
+at::Tensor& softplus_out(
+    const at::Tensor& self,
+    const at::Scalar& beta,
+    const at::Scalar& threshold,
+    at::Tensor& out) {
   softplus_impl(out, self, beta, threshold);
   return out;
 }
 
-at::Tensor softplus(const at::Tensor& self, const at::Scalar& beta, const at::Scalar& threshold) {
+at::Tensor softplus(
+    const at::Tensor& self,
+    const at::Scalar& beta,
+    const at::Scalar& threshold) {
   at::Tensor out;
   return softplus_impl(out, self, beta, threshold).output();
 }

@@ -18,8 +18,8 @@ namespace {
 CPUCapability best_supported_capability() {
 #if defined(__x86_64__) || defined(__i386__)
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("fma")) {
+      __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma")) {
     return CPUCapability::AVX512;
   }
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
@@ -32,7 +32,8 @@ CPUCapability best_supported_capability() {
 
 // The capability named by ATEN_MINI_CPU_CAPABILITY; errors on an unknown name.
 CPUCapability parse_capability(std::string_view value) {
-  for (auto cap : {CPUCapability::DEFAULT, CPUCapability::AVX2, CPUCapability::AVX512}) {
+  for (auto cap :
+       {CPUCapability::DEFAULT, CPUCapability::AVX2, CPUCapability::AVX512}) {
     if (value == cpu_capability_name(cap)) {
       return cap;
     }
@@ -41,7 +42,8 @@ CPUCapability parse_capability(std::string_view value) {
       false,
       "ATEN_MINI_CPU_CAPABILITY=",
       value,
-      " is not a CPU capability; use one of: default, avx2, avx512 (or unset it)");
+      " is not a CPU capability; use one of: default, avx2, avx512 (or unset "
+      "it)");
 }
 
 // See Note [CPU capabilities].
@@ -144,7 +146,8 @@ std::string cpu_capability_name() {
 
 std::vector<std::string> compiled_cpu_capabilities() {
   std::vector<std::string> result;
-  for (auto cap : {CPUCapability::DEFAULT, CPUCapability::AVX2, CPUCapability::AVX512}) {
+  for (auto cap :
+       {CPUCapability::DEFAULT, CPUCapability::AVX2, CPUCapability::AVX512}) {
     std::string name = cpu_capability_name(cap);
     for (const auto& info : detail::stub_infos()) {
       auto kernels = info.kernels();
@@ -165,7 +168,8 @@ std::map<std::string, std::vector<std::string>> dispatch_stub_kernels() {
   return result;
 }
 
-std::string dispatch_stub_kernel(const std::string& stub, const std::string& device) {
+std::string dispatch_stub_kernel(
+    const std::string& stub, const std::string& device) {
   auto device_type = c10::Device(device).type();
   for (const auto& info : detail::stub_infos()) {
     if (stub == info.name) {

@@ -9,7 +9,8 @@
 //   add_stub(iter.device_type(), iter, alpha);
 //
 // The stub picks the kernel registered for that device:
-//   - CPU:  the best of the kernels compiled from aten_mini/native/cpu/*Kernel.cpp
+//   - CPU:  the best of the kernels compiled from
+//   aten_mini/native/cpu/*Kernel.cpp
 //           (one build per capability: DEFAULT, AVX2, AVX512) that this CPU
 //           runs. See Note [CPU capabilities].
 //   - CUDA: the kernel registered from aten_mini/native/cuda/*.cu.
@@ -17,8 +18,9 @@
 //
 // The three macros:
 //   DECLARE_DISPATCH(fn_type, name)  in a header (generated DispatchStubs.h)
-//   DEFINE_DISPATCH(name)            in exactly one .cpp (generated DispatchStubs.cpp)
-//   REGISTER_DISPATCH(name, fn)      in a cpu/*Kernel.cpp or cuda/*.cu file
+//   DEFINE_DISPATCH(name)            in exactly one .cpp (generated
+//   DispatchStubs.cpp) REGISTER_DISPATCH(name, fn)      in a cpu/*Kernel.cpp or
+//   cuda/*.cu file
 //
 // This is a scaled-down, readable cousin of ATen's DispatchStub
 // (ATen/native/DispatchStub.h), which also knows about MPS, XPU, PrivateUse1
@@ -101,10 +103,12 @@ extern std::atomic<bool> trace_enabled;
 // a mistake here into a compile error instead of a rare load-order bug.
 template <typename FnPtr>
 struct DispatchStub {
-  static_assert(std::is_pointer_v<FnPtr>, "DispatchStub needs a function pointer type");
+  static_assert(
+      std::is_pointer_v<FnPtr>, "DispatchStub needs a function pointer type");
 
   // Slots: CPU capabilities first (indexed by CPUCapability), then CUDA.
-  static constexpr std::size_t kCUDA = static_cast<std::size_t>(CPUCapability::NUM_OPTIONS);
+  static constexpr std::size_t kCUDA =
+      static_cast<std::size_t>(CPUCapability::NUM_OPTIONS);
 
   const char* name;
   std::array<FnPtr, kCUDA + 1> slots{};
@@ -161,8 +165,10 @@ struct DispatchStub {
     if (device != c10::DeviceType::CPU) {
       return kNone;
     }
-    // The best slot at or below the chosen capability. See Note [CPU capabilities].
-    for (auto cap = static_cast<std::ptrdiff_t>(get_cpu_capability()); cap >= 0; --cap) {
+    // The best slot at or below the chosen capability. See Note [CPU
+    // capabilities].
+    for (auto cap = static_cast<std::ptrdiff_t>(get_cpu_capability()); cap >= 0;
+         --cap) {
       if (slots[static_cast<std::size_t>(cap)]) {
         return static_cast<std::size_t>(cap);
       }
@@ -171,7 +177,9 @@ struct DispatchStub {
   }
 
   static const char* slot_name(std::size_t slot) {
-    return slot == kCUDA ? "cuda" : cpu_capability_name(static_cast<CPUCapability>(slot));
+    return slot == kCUDA
+               ? "cuda"
+               : cpu_capability_name(static_cast<CPUCapability>(slot));
   }
 };
 
@@ -203,15 +211,17 @@ struct StubInfoRegisterer {
 } // namespace at_mini::native
 
 // In a header: declares the stub `name` whose kernels have type `fn_type`.
-#define DECLARE_DISPATCH(fn_type, name)                                  \
+#define DECLARE_DISPATCH(fn_type, name)                                 \
   using name##_DispatchStub = ::at_mini::native::DispatchStub<fn_type>; \
   extern name##_DispatchStub name
 
 // In one .cpp file: defines the stub (constant-initialised, see
 // Note [DispatchStub is constant-initialised]) and lists it for introspection.
-#define DEFINE_DISPATCH(name)                    \
-  constinit name##_DispatchStub name{#name};     \
-  static const ::at_mini::native::StubInfoRegisterer name##_info_registerer{name}
+#define DEFINE_DISPATCH(name)                                                 \
+  constinit name##_DispatchStub name{#name};                                  \
+  static const ::at_mini::native::StubInfoRegisterer name##_info_registerer { \
+    name                                                                      \
+  }
 
 // In a device kernel file: fills the stub's slot for this build.
 //   cuda/*.cu (nvcc defines __CUDACC__)          -> the CUDA slot
@@ -220,12 +230,15 @@ struct StubInfoRegisterer {
 #define REGISTER_DISPATCH(name, fn) \
   static const bool name##_cuda_registered = name.register_cuda(fn)
 #elif defined(CPU_CAPABILITY)
-#define REGISTER_DISPATCH(name, fn)                \
-  static const bool name##_cpu_registered =        \
+#define REGISTER_DISPATCH(name, fn)         \
+  static const bool name##_cpu_registered = \
       name.register_cpu(::at_mini::native::CPUCapability::CPU_CAPABILITY, fn)
 #else
-#define REGISTER_DISPATCH(name, fn)                                            \
-  static_assert(false, "REGISTER_DISPATCH(" #name ", ...) belongs in a file "  \
-                       "under aten_mini/native/cpu/ (built with CPU_CAPABILITY) " \
-                       "or aten_mini/native/cuda/")
+#define REGISTER_DISPATCH(name, fn)                              \
+  static_assert(                                                 \
+      false,                                                     \
+      "REGISTER_DISPATCH(" #name                                 \
+      ", ...) belongs in a file "                                \
+      "under aten_mini/native/cpu/ (built with CPU_CAPABILITY) " \
+      "or aten_mini/native/cuda/")
 #endif

@@ -16,7 +16,8 @@ namespace at_mini::native {
 // DEFINE_DISPATCH lists every stub; these functions read that list. Tracing
 // records, for each stub call while it is on, the stub and the slot that ran
 // ("add_stub", "avx2"): the proof that ATEN_MINI_CPU_CAPABILITY picked the
-// kernel it names. Tracing costs one relaxed atomic load per stub call when off.
+// kernel it names. Tracing costs one relaxed atomic load per stub call when
+// off.
 
 // The CPU capability stub calls use: "default", "avx2" or "avx512".
 std::string cpu_capability_name();
@@ -27,7 +28,8 @@ std::map<std::string, std::vector<std::string>> dispatch_stub_kernels();
 // The kernel a call of `stub` on `device` ("cpu", "cuda", ...) runs now:
 // "default", "avx2", "avx512" or "cuda"; raises the stub's "no kernel" error
 // if it has none.
-std::string dispatch_stub_kernel(const std::string& stub, const std::string& device);
+std::string dispatch_stub_kernel(
+    const std::string& stub, const std::string& device);
 // Turns tracing on (clearing old events) or off.
 void set_stub_trace(bool enabled);
 // (stub, slot) for each stub call since tracing was turned on.

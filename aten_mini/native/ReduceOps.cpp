@@ -19,25 +19,35 @@ namespace at_mini::native {
 // not; dim=None or [] reduces every dim), converts self to out's dtype when
 // they differ, and returns an iterator whose output has stride 0 along the
 // reduced dims: the kernel adds every input element into its output slot.
-at::Tensor& sum_out(const at::Tensor& self, at::OptionalIntArrayRef dim, bool keepdim,
-                    std::optional<at::ScalarType> dtype, at::Tensor& out) {
+at::Tensor& sum_out(
+    const at::Tensor& self,
+    at::OptionalIntArrayRef dim,
+    bool keepdim,
+    std::optional<at::ScalarType> dtype,
+    at::Tensor& out) {
   auto out_dtype = at::native::get_dtype_from_result(out, dtype);
-  auto iter = at::native::make_reduction("sum", out, self, dim, keepdim, out_dtype);
-  sum_stub(iter.device_type(), iter);  // an empty input gives zeros
+  auto iter =
+      at::native::make_reduction("sum", out, self, dim, keepdim, out_dtype);
+  sum_stub(iter.device_type(), iter); // an empty input gives zeros
   return out;
 }
 
-at::Tensor sum_dim(const at::Tensor& self, at::OptionalIntArrayRef dim, bool keepdim,
-                   std::optional<at::ScalarType> dtype) {
+at::Tensor sum_dim(
+    const at::Tensor& self,
+    at::OptionalIntArrayRef dim,
+    bool keepdim,
+    std::optional<at::ScalarType> dtype) {
   // Like torch: integer and bool tensors sum into int64 unless dtype= says.
-  auto out_dtype = at::native::get_dtype_from_self(self, dtype, /*promote_integers=*/true);
+  auto out_dtype =
+      at::native::get_dtype_from_self(self, dtype, /*promote_integers=*/true);
   auto out = at::empty({0}, self.options().dtype(out_dtype));
   return sum_out(self, dim, keepdim, out_dtype, out);
 }
 
 // Composite (CompositeExplicitAutograd): the sum over every dim.
 at::Tensor sum(const at::Tensor& self, std::optional<at::ScalarType> dtype) {
-  return at_mini::sum(self, at::OptionalIntArrayRef{}, /*keepdim=*/false, dtype);
+  return at_mini::sum(
+      self, at::OptionalIntArrayRef{}, /*keepdim=*/false, dtype);
 }
 
 // ---- cumsum ------------------------------------------------------------
@@ -48,8 +58,12 @@ namespace {
 // at least 1-d. Views and dtype conversion are ops of their own, so this works
 // on meta tensors too: see Note [Meta tensors skip the stub].
 void cumsum_impl(const at::Tensor& self, int64_t dim, at::Tensor& out) {
-  TORCH_CHECK(out.device() == self.device(), "cumsum: out is on ", out.device(),
-              " but self is on ", self.device());
+  TORCH_CHECK(
+      out.device() == self.device(),
+      "cumsum: out is on ",
+      out.device(),
+      " but self is on ",
+      self.device());
   dim = at::maybe_wrap_dim(dim, self.dim());
   at::native::resize_output(out, self.sizes());
   auto input = self.to(out.scalar_type());
@@ -60,29 +74,41 @@ void cumsum_impl(const at::Tensor& self, int64_t dim, at::Tensor& out) {
   }
 }
 
-void check_cumsum_dtype(std::optional<at::ScalarType> dtype, const at::Tensor& out) {
-  TORCH_CHECK(!dtype || *dtype == out.scalar_type(), "cumsum: dtype=", *dtype,
-              " does not match the output's dtype ", out.scalar_type());
+void check_cumsum_dtype(
+    std::optional<at::ScalarType> dtype, const at::Tensor& out) {
+  TORCH_CHECK(
+      !dtype || *dtype == out.scalar_type(),
+      "cumsum: dtype=",
+      *dtype,
+      " does not match the output's dtype ",
+      out.scalar_type());
 }
 
 } // namespace
 
-at::Tensor& cumsum_out(const at::Tensor& self, int64_t dim, std::optional<at::ScalarType> dtype,
-                       at::Tensor& out) {
+at::Tensor& cumsum_out(
+    const at::Tensor& self,
+    int64_t dim,
+    std::optional<at::ScalarType> dtype,
+    at::Tensor& out) {
   check_cumsum_dtype(dtype, out);
   cumsum_impl(self, dim, out);
   return out;
 }
 
-at::Tensor cumsum(const at::Tensor& self, int64_t dim, std::optional<at::ScalarType> dtype) {
-  // Like torch: integer and bool tensors accumulate in int64 unless dtype= says.
-  auto out_dtype = at::native::get_dtype_from_self(self, dtype, /*promote_integers=*/true);
+at::Tensor cumsum(
+    const at::Tensor& self, int64_t dim, std::optional<at::ScalarType> dtype) {
+  // Like torch: integer and bool tensors accumulate in int64 unless dtype=
+  // says.
+  auto out_dtype =
+      at::native::get_dtype_from_self(self, dtype, /*promote_integers=*/true);
   auto out = at::empty(self.sizes(), self.options().dtype(out_dtype));
   cumsum_impl(self, dim, out);
   return out;
 }
 
-at::Tensor& cumsum_(at::Tensor& self, int64_t dim, std::optional<at::ScalarType> dtype) {
+at::Tensor& cumsum_(
+    at::Tensor& self, int64_t dim, std::optional<at::ScalarType> dtype) {
   check_cumsum_dtype(dtype, self);
   cumsum_impl(self, dim, self);
   return self;

@@ -14,7 +14,8 @@ namespace {
 
 // The device of the result: the first argument that is not a 0-dim CPU
 // tensor (those may join tensors on any device, like Python numbers).
-at::Device where_device(const at::Tensor& cond, const at::Tensor& self, const at::Tensor& other) {
+at::Device where_device(
+    const at::Tensor& cond, const at::Tensor& self, const at::Tensor& other) {
   for (const auto* t : {&cond, &self, &other}) {
     if (!(t->dim() == 0 && t->is_cpu())) {
       return t->device();
@@ -24,21 +25,31 @@ at::Device where_device(const at::Tensor& cond, const at::Tensor& self, const at
 }
 
 // `t` as `dtype` on `device`; only 0-dim CPU tensors move between devices.
-at::Tensor prepare(const at::Tensor& t, at::Device device, at::ScalarType dtype) {
+at::Tensor prepare(
+    const at::Tensor& t, at::Device device, at::ScalarType dtype) {
   bool move = t.dim() == 0 && t.is_cpu() && device != t.device();
   return t.to(move ? device : t.device(), dtype);
 }
 
 } // namespace
 
-at::Tensor& where_out(const at::Tensor& condition, const at::Tensor& self, const at::Tensor& other,
-                      at::Tensor& out) {
-  TORCH_CHECK(condition.scalar_type() == at::kBool || condition.scalar_type() == at::kByte,
-              "where: expected a bool condition, but got a tensor of dtype ",
-              condition.scalar_type());
+at::Tensor& where_out(
+    const at::Tensor& condition,
+    const at::Tensor& self,
+    const at::Tensor& other,
+    at::Tensor& out) {
+  TORCH_CHECK(
+      condition.scalar_type() == at::kBool ||
+          condition.scalar_type() == at::kByte,
+      "where: expected a bool condition, but got a tensor of dtype ",
+      condition.scalar_type());
   auto result_type = at::result_type(self, other);
-  TORCH_CHECK(out.scalar_type() == result_type, "where: expected out of dtype ", result_type,
-              " (the promoted dtype of self and other), but got ", out.scalar_type());
+  TORCH_CHECK(
+      out.scalar_type() == result_type,
+      "where: expected out of dtype ",
+      result_type,
+      " (the promoted dtype of self and other), but got ",
+      out.scalar_type());
   auto cond_ = prepare(condition, out.device(), at::kBool);
   auto self_ = prepare(self, out.device(), result_type);
   auto other_ = prepare(other, out.device(), result_type);
@@ -54,7 +65,10 @@ at::Tensor& where_out(const at::Tensor& condition, const at::Tensor& self, const
   return out;
 }
 
-at::Tensor where(const at::Tensor& condition, const at::Tensor& self, const at::Tensor& other) {
+at::Tensor where(
+    const at::Tensor& condition,
+    const at::Tensor& self,
+    const at::Tensor& other) {
   auto options = self.options()
                      .dtype(at::result_type(self, other))
                      .device(where_device(condition, self, other));

@@ -13,8 +13,10 @@ namespace {
 // TensorIterator::unary_op: out has self's dtype (an out= of another dtype is
 // an error), out= is resized to self's shape, an undefined out is allocated.
 at::TensorIterator relu_impl(at::TensorBase& out, const at::Tensor& self) {
-  TORCH_CHECK(self.scalar_type() != at::kBool,
-              "relu: boolean tensors are not supported; convert with .int() or .float() first");
+  TORCH_CHECK(
+      self.scalar_type() != at::kBool,
+      "relu: boolean tensors are not supported; convert with .int() or "
+      ".float() first");
   auto iter = at::TensorIterator::unary_op(out, self);
   relu_stub(iter.device_type(), iter);
   return iter;

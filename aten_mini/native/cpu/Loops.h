@@ -35,7 +35,9 @@ void unary_kernel_vec(at::TensorIteratorBase& iter, Op op, VecOp vop) {
     using Vec = at::vec::Vectorized<scalar_t>;
     at::native::cpu_kernel_vec(
         iter,
-        [op](scalar_t a) -> scalar_t { return static_cast<scalar_t>(op(static_cast<float>(a))); },
+        [op](scalar_t a) -> scalar_t {
+          return static_cast<scalar_t>(op(static_cast<float>(a)));
+        },
         [vop](Vec a) -> Vec {
           auto [a0, a1] = at::vec::convert_to_float<scalar_t>(a);
           return at::vec::convert_from_float<scalar_t>(vop(a0), vop(a1));
@@ -52,12 +54,14 @@ void binary_kernel_vec(at::TensorIteratorBase& iter, Op op, VecOp vop) {
     at::native::cpu_kernel_vec(
         iter,
         [op](scalar_t a, scalar_t b) -> scalar_t {
-          return static_cast<scalar_t>(op(static_cast<float>(a), static_cast<float>(b)));
+          return static_cast<scalar_t>(
+              op(static_cast<float>(a), static_cast<float>(b)));
         },
         [vop](Vec a, Vec b) -> Vec {
           auto [a0, a1] = at::vec::convert_to_float<scalar_t>(a);
           auto [b0, b1] = at::vec::convert_to_float<scalar_t>(b);
-          return at::vec::convert_from_float<scalar_t>(vop(a0, b0), vop(a1, b1));
+          return at::vec::convert_from_float<scalar_t>(
+              vop(a0, b0), vop(a1, b1));
         });
   } else {
     at::native::cpu_kernel_vec(iter, std::move(op), std::move(vop));

@@ -35,7 +35,8 @@ acc_t pairwise_sum(int64_t begin, int64_t end, const Load& load) {
     return acc;
   }
   int64_t mid = begin + (end - begin) / 2;
-  return pairwise_sum<acc_t>(begin, mid, load) + pairwise_sum<acc_t>(mid, end, load);
+  return pairwise_sum<acc_t>(begin, mid, load) +
+         pairwise_sum<acc_t>(mid, end, load);
 }
 
 // Four vectors of acc_t, loaded from 4 * Vec::size() consecutive scalar_t
@@ -44,7 +45,7 @@ template <typename scalar_t>
 struct Group {
   using acc_t = at::opmath_type<scalar_t>;
   using Vec = Vectorized<acc_t>;
-  static constexpr int64_t kSize = 4 * Vec::size();  // scalars per group
+  static constexpr int64_t kSize = 4 * Vec::size(); // scalars per group
   std::array<Vec, 4> v;
 
   static Group load(const scalar_t* p) {
@@ -82,7 +83,8 @@ at::opmath_type<scalar_t> row_sum(const char* in, int64_t n, int64_t stride) {
   using acc_t = at::opmath_type<scalar_t>;
   using G = Group<scalar_t>;
   auto elem = [&](int64_t i) {
-    return static_cast<acc_t>(*reinterpret_cast<const scalar_t*>(in + i * stride));
+    return static_cast<acc_t>(
+        *reinterpret_cast<const scalar_t*>(in + i * stride));
   };
   if (n == 0) {
     return acc_t(0);
@@ -92,9 +94,11 @@ at::opmath_type<scalar_t> row_sum(const char* in, int64_t n, int64_t stride) {
   }
   const auto* p = reinterpret_cast<const scalar_t*>(in);
   int64_t groups = n / G::kSize;
-  auto lanes = pairwise_sum<G>(0, groups, [&](int64_t i) { return G::load(p + i * G::kSize); })
-                   .lanes();
-  acc_t total = pairwise_sum<acc_t>(0, G::kSize, [&](int64_t i) { return lanes[i]; });
+  auto lanes = pairwise_sum<G>(0, groups, [&](int64_t i) {
+                 return G::load(p + i * G::kSize);
+               }).lanes();
+  acc_t total =
+      pairwise_sum<acc_t>(0, G::kSize, [&](int64_t i) { return lanes[i]; });
   for (int64_t i = groups * G::kSize; i < n; ++i) {
     total += elem(i);
   }
@@ -104,27 +108,32 @@ at::opmath_type<scalar_t> row_sum(const char* in, int64_t n, int64_t stride) {
 template <typename scalar_t>
 void add_into(char* out, at::opmath_type<scalar_t> value) {
   auto* o = reinterpret_cast<scalar_t*>(out);
-  *o = static_cast<scalar_t>(static_cast<at::opmath_type<scalar_t>>(*o) + value);
+  *o =
+      static_cast<scalar_t>(static_cast<at::opmath_type<scalar_t>>(*o) + value);
 }
 
 // out[i] += sum over j of in[i, j], for i < n0 (contiguous in out and in) and
-// j < n1 (stride in_s1): vectorized across i, pairwise across j.
+// j < n1 (stride in_s1 bytes): vectorized across i, pairwise across j.
 template <typename scalar_t>
-void outer_sum(char* out, const char* in, int64_t in_s1, int64_t n0, int64_t n1) {
+void outer_sum(
+    char* out, const char* in, int64_t in_s1, int64_t n0, int64_t n1) {
   using acc_t = at::opmath_type<scalar_t>;
   using G = Group<scalar_t>;
   const auto* p = reinterpret_cast<const scalar_t*>(in);
   int64_t i = 0;
   for (; i + G::kSize <= n0; i += G::kSize) {
-    auto row = [&](int64_t j) { return G::load(p + i + j * in_s1 / int64_t(sizeof(scalar_t))); };
+    auto row = [&](int64_t j) {
+      return G::load(p + i + j * in_s1 / int64_t(sizeof(scalar_t)));
+    };
     auto lanes = pairwise_sum<G>(0, n1, row).lanes();
     for (int64_t k = 0; k < G::kSize; ++k) {
       add_into<scalar_t>(out + (i + k) * sizeof(scalar_t), lanes[k]);
     }
   }
   for (; i < n0; ++i) {
-    add_into<scalar_t>(out + i * sizeof(scalar_t),
-                       row_sum<scalar_t>(in + i * sizeof(scalar_t), n1, in_s1));
+    add_into<scalar_t>(
+        out + i * sizeof(scalar_t),
+        row_sum<scalar_t>(in + i * sizeof(scalar_t), n1, in_s1));
   }
 }
 
@@ -133,9 +142,18 @@ void outer_sum(char* out, const char* in, int64_t in_s1, int64_t n0, int64_t n1)
 template <typename scalar_t>
 void sum_loop(char** data, const int64_t* strides, int64_t n0, int64_t n1) {
   using acc_t = at::opmath_type<scalar_t>;
-  const int64_t out_s0 = strides[0], in_s0 = strides[1], out_s1 = strides[2], in_s1 = strides[3];
-  if (out_s0 == 0) {  // dim 0 reduced: every step of dim 1 is one row sum
-    auto row = [&](int64_t j) { return row_sum<scalar_t>(data[1] + j * in_s1, n0, in_s0); };
+  const int64_t out_s0 = strides[0], in_s0 = strides[1], out_s1 = strides[2],
+                in_s1 = strides[3];
+  constexpr auto kElem = int64_t(sizeof(scalar_t));
+  // TensorIterator puts reduced dims first. Summing a strided column one
+  // element at a time is slow; when dim 1 is contiguous, sum whole rows of
+  // outputs at once instead (vectorized across dim 1).
+  if (out_s0 == 0 && out_s1 == kElem && in_s1 == kElem && in_s0 != kElem) {
+    outer_sum<scalar_t>(data[0], data[1], in_s0, n1, n0);
+  } else if (out_s0 == 0) { // dim 0 reduced: every step of dim 1 is one row sum
+    auto row = [&](int64_t j) {
+      return row_sum<scalar_t>(data[1] + j * in_s1, n0, in_s0);
+    };
     if (out_s1 == 0) {
       add_into<scalar_t>(data[0], pairwise_sum<acc_t>(0, n1, row));
     } else {
@@ -143,17 +161,21 @@ void sum_loop(char** data, const int64_t* strides, int64_t n0, int64_t n1) {
         add_into<scalar_t>(data[0] + j * out_s1, row(j));
       }
     }
-  } else if (out_s1 == 0 && out_s0 == sizeof(scalar_t) && in_s0 == sizeof(scalar_t)) {
-    outer_sum<scalar_t>(data[0], data[1], in_s1, n0, n1);  // dim 1 reduced
-  } else if (out_s1 == 0) {  // dim 1 reduced, strided along dim 0
+  } else if (out_s1 == 0 && out_s0 == kElem && in_s0 == kElem) {
+    outer_sum<scalar_t>(data[0], data[1], in_s1, n0, n1); // dim 1 reduced
+  } else if (out_s1 == 0) { // dim 1 reduced, strided along dim 0
     for (int64_t i = 0; i < n0; ++i) {
-      add_into<scalar_t>(data[0] + i * out_s0, row_sum<scalar_t>(data[1] + i * in_s0, n1, in_s1));
+      add_into<scalar_t>(
+          data[0] + i * out_s0,
+          row_sum<scalar_t>(data[1] + i * in_s0, n1, in_s1));
     }
-  } else {  // nothing reduced in this chunk
+  } else { // nothing reduced in this chunk
     for (int64_t j = 0; j < n1; ++j) {
       for (int64_t i = 0; i < n0; ++i) {
-        add_into<scalar_t>(data[0] + i * out_s0 + j * out_s1,
-                           *reinterpret_cast<const scalar_t*>(data[1] + i * in_s0 + j * in_s1));
+        add_into<scalar_t>(
+            data[0] + i * out_s0 + j * out_s1,
+            *reinterpret_cast<const scalar_t*>(
+                data[1] + i * in_s0 + j * in_s1));
       }
     }
   }
@@ -163,13 +185,14 @@ void sum_loop(char** data, const int64_t* strides, int64_t n0, int64_t n1) {
 // splits the work over threads: along the output when it has many elements,
 // otherwise over the input into per-thread partial sums added at the end.
 void sum_kernel(at::TensorIterator& iter) {
-  AT_DISPATCH_ALL_TYPES_AND2(at::kHalf, at::kBFloat16, iter.dtype(), "sum_cpu", [&] {
-    at::Tensor(iter.output_base()).zero_();
-    if (iter.numel() == 0) {
-      return;
-    }
-    iter.parallel_reduce(sum_loop<scalar_t>);
-  });
+  AT_DISPATCH_ALL_TYPES_AND2(
+      at::kHalf, at::kBFloat16, iter.dtype(), "sum_cpu", [&] {
+        at::Tensor(iter.output_base()).zero_();
+        if (iter.numel() == 0) {
+          return;
+        }
+        iter.parallel_reduce(sum_loop<scalar_t>);
+      });
 }
 
 } // namespace

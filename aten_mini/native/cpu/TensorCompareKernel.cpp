@@ -14,9 +14,10 @@ namespace {
 void where_kernel(at::TensorIterator& iter) {
   AT_DISPATCH_ALL_TYPES_AND_COMPLEX_AND3(
       at::kBool, at::kHalf, at::kBFloat16, iter.dtype(), "where_cpu", [&] {
-        at::native::cpu_kernel(iter, [](bool cond, scalar_t a, scalar_t b) -> scalar_t {
-          return cond ? a : b;
-        });
+        at::native::cpu_kernel(
+            iter, [](bool cond, scalar_t a, scalar_t b) -> scalar_t {
+              return cond ? a : b;
+            });
       });
 }
 

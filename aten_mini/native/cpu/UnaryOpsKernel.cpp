@@ -15,28 +15,36 @@ namespace {
 using at::vec::Vectorized;
 
 void relu_kernel(at::TensorIteratorBase& iter) {
-  AT_DISPATCH_ALL_TYPES_AND2(at::kHalf, at::kBFloat16, iter.common_dtype(), "relu_cpu", [&] {
-    using opmath_t = at::opmath_type<scalar_t>;
-    unary_kernel_vec<scalar_t>(
-        iter,
-        // NaN stays NaN, like torch (x > 0 is false for NaN, so test it first).
-        [](opmath_t x) -> opmath_t { return at::_isnan(x) || x > 0 ? x : opmath_t(0); },
-        [](Vectorized<opmath_t> x) {
-          return at::vec::clamp_min(x, Vectorized<opmath_t>(opmath_t(0)));
-        });
-  });
+  AT_DISPATCH_ALL_TYPES_AND2(
+      at::kHalf, at::kBFloat16, iter.common_dtype(), "relu_cpu", [&] {
+        using opmath_t = at::opmath_type<scalar_t>;
+        unary_kernel_vec<scalar_t>(
+            iter,
+            // NaN stays NaN, like torch (x > 0 is false for NaN, so test it
+            // first).
+            [](opmath_t x) -> opmath_t {
+              return at::_isnan(x) || x > 0 ? x : opmath_t(0);
+            },
+            [](Vectorized<opmath_t> x) {
+              return at::vec::clamp_min(x, Vectorized<opmath_t>(opmath_t(0)));
+            });
+      });
 }
 
 void sigmoid_kernel(at::TensorIteratorBase& iter) {
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, iter.common_dtype(), "sigmoid_cpu", [&] {
-    using opmath_t = at::opmath_type<scalar_t>;
-    unary_kernel_vec<scalar_t>(
-        iter,
-        [](opmath_t x) -> opmath_t { return opmath_t(1) / (opmath_t(1) + std::exp(-x)); },
-        [](Vectorized<opmath_t> x) {
-          return (Vectorized<opmath_t>(opmath_t(1)) + x.neg().exp()).reciprocal();
-        });
-  });
+  AT_DISPATCH_FLOATING_TYPES_AND2(
+      at::kHalf, at::kBFloat16, iter.common_dtype(), "sigmoid_cpu", [&] {
+        using opmath_t = at::opmath_type<scalar_t>;
+        unary_kernel_vec<scalar_t>(
+            iter,
+            [](opmath_t x) -> opmath_t {
+              return opmath_t(1) / (opmath_t(1) + std::exp(-x));
+            },
+            [](Vectorized<opmath_t> x) {
+              return (Vectorized<opmath_t>(opmath_t(1)) + x.neg().exp())
+                  .reciprocal();
+            });
+      });
 }
 
 } // namespace

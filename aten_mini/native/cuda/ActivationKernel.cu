@@ -40,24 +40,31 @@ struct SoftplusFunctor {
 };
 
 void relu_kernel_cuda(at::TensorIteratorBase& iter) {
-  AT_DISPATCH_ALL_TYPES_AND2(at::kHalf, at::kBFloat16, iter.common_dtype(), "relu_cuda", [&] {
-    at::native::gpu_kernel(iter, ReluFunctor<scalar_t>{});
-  });
+  AT_DISPATCH_ALL_TYPES_AND2(
+      at::kHalf, at::kBFloat16, iter.common_dtype(), "relu_cuda", [&] {
+        at::native::gpu_kernel(iter, ReluFunctor<scalar_t>{});
+      });
 }
 
 void sigmoid_kernel_cuda(at::TensorIteratorBase& iter) {
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, iter.common_dtype(), "sigmoid_cuda", [&] {
-    at::native::gpu_kernel(iter, SigmoidFunctor<scalar_t>{});
-  });
+  AT_DISPATCH_FLOATING_TYPES_AND2(
+      at::kHalf, at::kBFloat16, iter.common_dtype(), "sigmoid_cuda", [&] {
+        at::native::gpu_kernel(iter, SigmoidFunctor<scalar_t>{});
+      });
 }
 
-void softplus_kernel_cuda(at::TensorIteratorBase& iter, const c10::Scalar& beta,
-                          const c10::Scalar& threshold) {
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, iter.common_dtype(), "softplus_cuda", [&] {
-    using opmath_t = at::opmath_type<scalar_t>;
-    at::native::gpu_kernel(
-        iter, SoftplusFunctor<scalar_t>{beta.to<opmath_t>(), threshold.to<opmath_t>()});
-  });
+void softplus_kernel_cuda(
+    at::TensorIteratorBase& iter,
+    const c10::Scalar& beta,
+    const c10::Scalar& threshold) {
+  AT_DISPATCH_FLOATING_TYPES_AND2(
+      at::kHalf, at::kBFloat16, iter.common_dtype(), "softplus_cuda", [&] {
+        using opmath_t = at::opmath_type<scalar_t>;
+        at::native::gpu_kernel(
+            iter,
+            SoftplusFunctor<scalar_t>{
+                beta.to<opmath_t>(), threshold.to<opmath_t>()});
+      });
 }
 
 } // namespace

@@ -27,18 +27,31 @@ struct MulFunctor {
 };
 
 void add_kernel_cuda(at::TensorIteratorBase& iter, const c10::Scalar& alpha) {
-  AT_DISPATCH_ALL_TYPES_AND3(at::kBool, at::kHalf, at::kBFloat16, iter.common_dtype(), "add_cuda", [&] {
-    using opmath_t = at::opmath_type<scalar_t>;
-    at::native::opmath_gpu_kernel_with_scalars<scalar_t>(
-        iter, AddFunctor<opmath_t>{alpha.to<opmath_t>()});
-  });
+  AT_DISPATCH_ALL_TYPES_AND3(
+      at::kBool,
+      at::kHalf,
+      at::kBFloat16,
+      iter.common_dtype(),
+      "add_cuda",
+      [&] {
+        using opmath_t = at::opmath_type<scalar_t>;
+        at::native::opmath_gpu_kernel_with_scalars<scalar_t>(
+            iter, AddFunctor<opmath_t>{alpha.to<opmath_t>()});
+      });
 }
 
 void mul_kernel_cuda(at::TensorIteratorBase& iter) {
-  AT_DISPATCH_ALL_TYPES_AND3(at::kBool, at::kHalf, at::kBFloat16, iter.common_dtype(), "mul_cuda", [&] {
-    using opmath_t = at::opmath_type<scalar_t>;
-    at::native::opmath_gpu_kernel_with_scalars<scalar_t>(iter, MulFunctor<opmath_t>{});
-  });
+  AT_DISPATCH_ALL_TYPES_AND3(
+      at::kBool,
+      at::kHalf,
+      at::kBFloat16,
+      iter.common_dtype(),
+      "mul_cuda",
+      [&] {
+        using opmath_t = at::opmath_type<scalar_t>;
+        at::native::opmath_gpu_kernel_with_scalars<scalar_t>(
+            iter, MulFunctor<opmath_t>{});
+      });
 }
 
 } // namespace

@@ -18,8 +18,9 @@ struct WhereFunctor {
 
 void where_kernel_cuda(at::TensorIterator& iter) {
   AT_DISPATCH_ALL_TYPES_AND_COMPLEX_AND3(
-      at::kBool, at::kHalf, at::kBFloat16, iter.dtype(), "where_cuda",
-      [&] { at::native::gpu_kernel(iter, WhereFunctor<scalar_t>{}); });
+      at::kBool, at::kHalf, at::kBFloat16, iter.dtype(), "where_cuda", [&] {
+        at::native::gpu_kernel(iter, WhereFunctor<scalar_t>{});
+      });
 }
 
 } // namespace
