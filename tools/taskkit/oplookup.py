@@ -33,17 +33,18 @@ def load_functions(root: Path) -> list[NativeFunction]:
     parsed = parse_native_yaml(str(root / NATIVE_YAML), str(root / TAGS_YAML))
     if parsed.errors:
         first = parsed.errors[0]
-        raise KitError(f"{_relative(str(first), root)} (fix the YAML first: `./kit lint`)")
+        raise KitError(f"{relative(str(first), root)} (fix the YAML first: `./kit lint`)")
     return parsed.native_functions
 
 
-def _relative(text: str, root: Path) -> str:
+def relative(text: str, root: Path) -> str:
+    """`text` with the checkout's absolute path prefix removed from the paths in it."""
     return text.replace(str(root) + "/", "")
 
 
 def where(loc: Location, root: Path) -> str:
     """`file:line` of a YAML location, the file relative to the checkout."""
-    return _relative(str(loc), root)
+    return relative(str(loc), root)
 
 
 def op_names(fns: list[NativeFunction]) -> list[str]:
@@ -180,5 +181,5 @@ def derivatives(root: Path, fns: list[NativeFunction], op: str) -> list[Differen
         return []
     parsed = parse_derivatives_yaml(path, fns)
     if parsed.errors:
-        raise KitError(f"{_relative(str(parsed.errors[0]), root)} (derivatives.yaml has errors)")
+        raise KitError(f"{relative(str(parsed.errors[0]), root)} (derivatives.yaml has errors)")
     return [i for i in parsed.infos if i.native.root_name == op]

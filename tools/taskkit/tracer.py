@@ -136,7 +136,7 @@ def describe(value: Any) -> str:
     import torch
 
     if isinstance(value, torch.Tensor):
-        grad = f", grad_fn={type(value.grad_fn).__name__}" if value.grad_fn is not None else ""
+        grad = f", grad_fn={value.grad_fn.name()}" if value.grad_fn is not None else ""
         shape = tuple(value.shape)
         return f"Tensor(shape={shape}, dtype={value.dtype}, device={value.device}{grad})"
     if isinstance(value, (list, tuple)):

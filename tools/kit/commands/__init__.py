@@ -16,6 +16,7 @@ COMMANDS: list[str] = [
     "watch",
     "dev",
     "bench",
+    "new_op",
     "explain",
     "trace",
 ]
