@@ -12,7 +12,7 @@ import importlib.util
 import os
 import sys
 
-from tools.kit.ui import ROOT, KitError, run_process, step
+from tools.kit.ui import ROOT, KitError, error, run_process, step
 
 NAME = "test"
 HELP = "build, lint and run the whole test suite (what CI runs)"
@@ -56,12 +56,27 @@ def run(args: argparse.Namespace) -> int:
 
         with step("build (incremental)"):
             ensure_built()
-    if not args.no_lint:
-        with step("lint"):
-            _lint()
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    with step("pytest"):
-        run_process(
-            pytest_command(args), cwd=ROOT, what="pytest", hint="the failing tests are listed above"
-        )
+    # Lint and pytest both run, so one push shows every problem; either fails the run.
+    failures: list[str] = []
+    for title, enabled, action in (
+        ("lint", not args.no_lint, _lint),
+        ("pytest", True, lambda: _pytest(args)),
+    ):
+        if not enabled:
+            continue
+        try:
+            with step(title):
+                action()
+        except KitError as exc:
+            error(str(exc))
+            failures.append(title)
+    if failures:
+        raise KitError(f"./kit test failed in: {', '.join(failures)} (details above)")
     return 0
+
+
+def _pytest(args: argparse.Namespace) -> None:
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    run_process(
+        pytest_command(args), cwd=ROOT, what="pytest", hint="the failing tests are listed above"
+    )
