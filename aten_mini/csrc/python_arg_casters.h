@@ -65,16 +65,12 @@ inline c10::OptionalArrayRef<c10::SymInt> unpack_symint(const std::optional<IntL
                        : c10::OptionalArrayRef<c10::SymInt>();
 }
 
+// Python numbers are tested first: THPVariable_Check on a non-tensor falls
+// back to PyObject_IsInstance (an __instancecheck__ lookup and call), which
+// costs more than the rest of the conversion. Defaults (alpha=1) are ints,
+// so this order matters on every call. See docs/performance.md.
 inline bool scalar_from_python(PyObject* obj, c10::Scalar& out) {
-  if (THPVariable_Check(obj)) {
-    const at::Tensor& t = THPVariable_Unpack(obj);
-    if (t.dim() != 0) {
-      return false;
-    }
-    out = t.item();
-    return true;
-  }
-  if (PyBool_Check(obj)) {
+  if (PyBool_Check(obj)) {  // before PyLong_Check: bool is an int subclass
     out = c10::Scalar(obj == Py_True);
     return true;
   }
@@ -94,6 +90,14 @@ inline bool scalar_from_python(PyObject* obj, c10::Scalar& out) {
   }
   if (PyComplex_Check(obj)) {
     out = c10::Scalar(c10::complex<double>(PyComplex_RealAsDouble(obj), PyComplex_ImagAsDouble(obj)));
+    return true;
+  }
+  if (THPVariable_Check(obj)) {
+    const at::Tensor& t = THPVariable_Unpack(obj);
+    if (t.dim() != 0) {
+      return false;
+    }
+    out = t.item();
     return true;
   }
   return false;

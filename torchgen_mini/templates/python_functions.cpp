@@ -5,6 +5,7 @@
 #include "Operators.h"
 
 #include "aten_mini/csrc/python_arg_casters.h"
+#include "aten_mini/native/IntrospectionBindings.h"
 
 #include <torch/csrc/utils/pybind.h>
 
@@ -37,6 +38,7 @@ PYBIND11_MODULE(_C, m) {
   m.doc() = "aten_mini operators (generated bindings)";
   at_mini::python::translate_exceptions();
   at_mini::python::init_functions(m);
+  at_mini::native::bind_introspection(m);  // _cpu_capability, _dispatch_stubs, ...
   m.attr("__all__") = std::vector<std::string>{
 {% for n in names %}
       "{{ n }}",
