@@ -52,7 +52,8 @@ inline at::IntArrayRef unpack(const IntListArg& l) {
 
 // The returned reference points into `l`: valid while the binding runs.
 inline at::OptionalIntArrayRef unpack(const std::optional<IntListArg>& l) {
-  return l.has_value() ? at::OptionalIntArrayRef(l->value) : at::OptionalIntArrayRef();
+  return l.has_value() ? at::OptionalIntArrayRef(l->value)
+                       : at::OptionalIntArrayRef();
 }
 
 // `SymInt[]` arguments: the bindings take plain ints (no symbolic sizes).
@@ -60,8 +61,10 @@ inline c10::SymIntArrayRef unpack_symint(const IntListArg& l) {
   return c10::fromIntArrayRefSlow(l.value);
 }
 
-inline c10::OptionalArrayRef<c10::SymInt> unpack_symint(const std::optional<IntListArg>& l) {
-  return l.has_value() ? c10::OptionalArrayRef<c10::SymInt>(c10::fromIntArrayRefSlow(l->value))
+inline c10::OptionalArrayRef<c10::SymInt> unpack_symint(
+    const std::optional<IntListArg>& l) {
+  return l.has_value() ? c10::OptionalArrayRef<c10::SymInt>(
+                             c10::fromIntArrayRefSlow(l->value))
                        : c10::OptionalArrayRef<c10::SymInt>();
 }
 
@@ -70,7 +73,7 @@ inline c10::OptionalArrayRef<c10::SymInt> unpack_symint(const std::optional<IntL
 // costs more than the rest of the conversion. Defaults (alpha=1) are ints,
 // so this order matters on every call. See docs/performance.md.
 inline bool scalar_from_python(PyObject* obj, c10::Scalar& out) {
-  if (PyBool_Check(obj)) {  // before PyLong_Check: bool is an int subclass
+  if (PyBool_Check(obj)) { // before PyLong_Check: bool is an int subclass
     out = c10::Scalar(obj == Py_True);
     return true;
   }
@@ -89,7 +92,9 @@ inline bool scalar_from_python(PyObject* obj, c10::Scalar& out) {
     return true;
   }
   if (PyComplex_Check(obj)) {
-    out = c10::Scalar(c10::complex<double>(PyComplex_RealAsDouble(obj), PyComplex_ImagAsDouble(obj)));
+    out = c10::Scalar(
+        c10::complex<double>(
+            PyComplex_RealAsDouble(obj), PyComplex_ImagAsDouble(obj)));
     return true;
   }
   if (THPVariable_Check(obj)) {
@@ -174,7 +179,8 @@ class DocTable {
     try {
       py::dict docs = py::module_::import(module).attr(attr).cast<py::dict>();
       for (const auto& item : docs) {
-        table.docs_[item.first.cast<std::string>()] = item.second.cast<std::string>();
+        table.docs_[item.first.cast<std::string>()] =
+            item.second.cast<std::string>();
       }
     } catch (const py::error_already_set&) {
       // No docs module: every docstring stays empty.
@@ -198,13 +204,17 @@ namespace pybind11::detail {
 template <>
 struct type_caster<at_mini::python::ScalarArg> {
  public:
-  PYBIND11_TYPE_CASTER(at_mini::python::ScalarArg, const_name("Number | Tensor"));
+  PYBIND11_TYPE_CASTER(
+      at_mini::python::ScalarArg, const_name("Number | Tensor"));
 
   bool load(handle src, bool /*convert*/) {
     return at_mini::python::scalar_from_python(src.ptr(), value.value);
   }
 
-  static handle cast(const at_mini::python::ScalarArg& src, return_value_policy policy, handle parent) {
+  static handle cast(
+      const at_mini::python::ScalarArg& src,
+      return_value_policy policy,
+      handle parent) {
     return make_caster<c10::Scalar>::cast(src.value, policy, parent);
   }
 };
@@ -212,13 +222,17 @@ struct type_caster<at_mini::python::ScalarArg> {
 template <>
 struct type_caster<at_mini::python::IntListArg> {
  public:
-  PYBIND11_TYPE_CASTER(at_mini::python::IntListArg, const_name("int | Sequence[int]"));
+  PYBIND11_TYPE_CASTER(
+      at_mini::python::IntListArg, const_name("int | Sequence[int]"));
 
   bool load(handle src, bool /*convert*/) {
     return at_mini::python::int_list_from_python(src.ptr(), value.value);
   }
 
-  static handle cast(const at_mini::python::IntListArg& src, return_value_policy policy, handle parent) {
+  static handle cast(
+      const at_mini::python::IntListArg& src,
+      return_value_policy policy,
+      handle parent) {
     return make_caster<std::vector<int64_t>>::cast(src.value, policy, parent);
   }
 };
