@@ -109,9 +109,17 @@ def compile_all(jobs: str, verbose: bool) -> None:
         )
 
 
+def check_yaml() -> None:
+    """Validate the YAML files first, so a mistake is one `file:line: error:` line, not CMake's."""
+    cmd = [sys.executable, "-m", "torchgen_mini", "check", "native_functions.yaml"]
+    cmd += ["--tags", "tags.yaml"]
+    run_process(cmd, what="checking native_functions.yaml", hint="fix the line named above")
+
+
 def build(
     *, cuda: str | None = None, clean: bool = False, jobs: str = JOBS, verbose: bool = False
 ) -> None:
+    check_yaml()
     if clean and BUILD_DIR.exists():
         info(f"removing {BUILD_DIR.relative_to(ROOT)}/")
         shutil.rmtree(BUILD_DIR)
