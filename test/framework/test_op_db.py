@@ -91,3 +91,21 @@ def test_sample_input_str_names_the_case() -> None:
     assert str(s) == (
         "SampleInput 'x'(Tensor[3x2, float32, strides=(1, 3)], Tensor[0-dim, float32], alpha=2)"
     )
+
+
+def test_supports_gradgrad_follows_supports_autograd() -> None:
+    def make(**kwargs: bool) -> OpInfo:
+        return OpInfo("fake_op", ref=torch.relu, sample_inputs_func=sample_inputs_unary, **kwargs)
+
+    assert make(supports_autograd=True).supports_gradgrad is True
+    assert make().supports_gradgrad is False
+    assert make(supports_autograd=True, supports_gradgrad=False).supports_gradgrad is False
+
+
+def test_gradcheck_ids_name_float64() -> None:
+    def differentiable(op: OpInfo) -> bool:
+        return op.supports_autograd
+
+    params = op_params("test_gradcheck", dtypes=torch.float64, devices=["cpu"], only=differentiable)
+    ids = [p.id for p in params]
+    assert "add-cpu-float64" in ids and "silu-cpu-float64" in ids

@@ -655,3 +655,185 @@ def check_capabilities(op: OpInfo, dtype: torch.dtype, results: dict[str, dict[s
                 problems.append(f"{cap} vs default, sample {index}: {why}")
     if problems:
         fail(op, f"with {dtype_name(dtype)}", "CPU capabilities give different results", problems)
+
+
+# --------------------------------------------------------------------------- autograd
+
+# Note [Gradcheck samples]
+# gradcheck and gradgradcheck run in float64 on the op's own samples, those
+# whose tensors have at most GRAD_NUMEL elements each: the numerical Jacobian
+# costs two calls of the op per input element, so the large sample would take
+# minutes, while the small ones still cover 0-dim, empty, broadcast, strided
+# and channels-last inputs and every named case (alpha, dim lists, keepdim,
+# dtype=). Every floating-point tensor of a sample (input, args and kwargs)
+# gets a gradient; integer and bool ones (where's condition) stay constant.
+# Each is a fresh copy with the sample's strides, so a backward that ignores
+# strides fails too. Both run in slow mode (the whole Jacobian): gradgradcheck's
+# fast mode took 0.5 s instead of 9.5 s for all the kit's ops, but it passed a
+# planted backward with no gradient of its own on the 2x3x4x5 sample.
+GRAD_NUMEL = 128
+
+GRAD_HINT = (
+    "`input i` counts the sample's floating-point tensors (self first). Fix the formula "
+    "in tools/autograd/derivatives.yaml (or, for a composite op, the backward of the ops "
+    "it calls), then ./kit build."
+)
+
+
+def is_differentiable(value: Any) -> bool:
+    return isinstance(value, torch.Tensor) and (value.is_floating_point() or value.is_complex())
+
+
+def grad_leaves(s: SampleInput) -> tuple[list[int], tuple[torch.Tensor, ...]]:
+    """(positions in s.values(), fresh leaves that require grad) of its differentiable tensors."""
+    values = s.clone().values()
+    positions = [i for i, v in enumerate(values) if is_differentiable(v)]
+    return positions, tuple(values[i].detach().requires_grad_() for i in positions)
+
+
+def as_function_of(fn: Callable[..., Any], s: SampleInput, positions: list[int]) -> Any:
+    """`fn` on `s`, with the tensors at `positions` taken from the arguments instead."""
+
+    def call(*tensors: torch.Tensor) -> Any:
+        values = s.values()
+        for i, t in zip(positions, tensors, strict=True):
+            values[i] = t
+        return s.with_values(values).call(fn)
+
+    return call
+
+
+def grad_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
+    """The samples gradcheck runs on. See Note [Gradcheck samples]."""
+    samples = small(samples_of(op, device, dtype), limit=GRAD_NUMEL)
+    samples = [s for s in samples if any(is_differentiable(v) for v in s.values())]
+    if not samples:
+        summary = f"no sample has a floating-point tensor of at most {GRAD_NUMEL} elements"
+        fail(op, where_str(device, dtype), summary, [])
+    return samples
+
+
+def gradcheck_problem(op: OpInfo, s: SampleInput, second_order: bool) -> str | None:
+    """What gradcheck (or gradgradcheck) says about `op` on `s`, or None if it passes."""
+    assert op.op is not None
+    positions, leaves = grad_leaves(s)
+    fn = as_function_of(op.op, s, positions)
+    check = torch.autograd.gradgradcheck if second_order else torch.autograd.gradcheck
+    try:
+        check(fn, leaves, nondet_tol=op.gradcheck_nondet_tol)
+    except Exception as exc:
+        return error_line(exc).rstrip(",")
+    return None
+
+
+def check_grad(op: OpInfo, device: str, dtype: torch.dtype, second_order: bool) -> None:
+    name = "gradgradcheck" if second_order else "gradcheck"
+    samples = grad_samples(op, device, dtype)
+    problems = []
+    for s in samples:
+        why = gradcheck_problem(op, s, second_order)
+        if why:
+            problems.append(f"{s}: {why}")
+    if problems:
+        summary = f"{name} fails on {len(problems)} of {len(samples)} samples"
+        fail(op, where_str(device, dtype), summary, problems, GRAD_HINT)
+
+
+def check_gradcheck(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """The backward agrees with finite differences on every small sample."""
+    check_grad(op, device, dtype, second_order=False)
+
+
+def check_gradgradcheck(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """The backward is itself differentiable, correctly (double backward)."""
+    check_grad(op, device, dtype, second_order=True)
+
+
+# --------------------------------------------------------------------------- autograd variants
+
+
+def writes_into_self(op: OpInfo, s: SampleInput) -> bool:
+    """Whether the op's result on `s` has self's shape and dtype (the in-place variant fits)."""
+    assert op.op is not None
+    with torch.no_grad():
+        result, exc = run(op.op, s)
+    return exc is None and result.shape == s.input.shape and result.dtype == s.input.dtype
+
+
+def inplace_grad_problem(op: OpInfo, s: SampleInput) -> str | None:
+    """How the in-place variant's gradients differ from the op's on `s`, or None."""
+    assert op.op is not None and op.inplace_variant is not None
+    inplace = op.inplace_variant
+    positions, leaves = grad_leaves(s)
+    result = as_function_of(op.op, s, positions)(*leaves)
+    grad_out = torch.randn_like(result)
+    expected = torch.autograd.grad(result, leaves, grad_out, allow_unused=True)
+    on_copy = as_function_of(lambda x, *a, **k: inplace(x.clone(), *a, **k), s, positions)
+    try:
+        got = torch.autograd.grad(on_copy(*leaves), leaves, grad_out, allow_unused=True)
+    except Exception as exc:
+        return f"the in-place variant raised {error_line(exc)}"
+    for i, (g, e, leaf) in enumerate(zip(got, expected, leaves, strict=True)):
+        zeros = torch.zeros_like(leaf)
+        why = mismatch(zeros if g is None else g, zeros if e is None else e, op)
+        if why:
+            return f"gradient of input {i}, in-place vs out-of-place: {why}"
+    return None
+
+
+def check_inplace_grad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """The in-place variant (on a non-leaf copy of self) has the op's gradients.
+
+    It runs on the samples whose self requires grad and can hold the result;
+    check_inplace already tests that the others raise.
+    """
+    samples = grad_samples(op, device, dtype)
+    samples = [s for s in samples if is_differentiable(s.input) and writes_into_self(op, s)]
+    if not samples:
+        fail(op, where_str(device, dtype), "no sample can run in place with a gradient", [])
+    problems = []
+    for s in samples:
+        why = inplace_grad_problem(op, s)
+        if why:
+            problems.append(f"{s}: {why}")
+    if problems:
+        summary = "the backward of the in-place variant differs from the out-of-place one"
+        fail(op, where_str(device, dtype), summary, problems, GRAD_HINT)
+
+
+# PyTorch's message, which the kit's generated out= kernels repeat after the op's name.
+OUT_NOT_DIFFERENTIABLE = r"functions with out=\.\.\. arguments don't support automatic differ"
+
+
+def out_grad_problems(op: OpInfo, s: SampleInput, expected: torch.Tensor) -> list[str]:
+    """The out= variant must raise, naming the op, when an input or `out` requires grad."""
+    positions, leaves = grad_leaves(s)
+    values = s.values()
+    for i, leaf in zip(positions, leaves, strict=True):
+        values[i] = leaf
+    calls = {
+        "inputs that require grad": (s.with_values(values), torch.empty_like(expected)),
+        "an out that requires grad": (s, torch.empty_like(expected).requires_grad_()),
+    }
+    problems = []
+    want = f"RuntimeError naming {op.name!r} and matching {OUT_NOT_DIFFERENTIABLE!r}"
+    for label, (sample, out) in calls.items():
+        _, exc = run(with_out(op, out), sample)
+        if exc is None:
+            problems.append(f"{sample} with {label}: did not raise; expected {want}")
+        elif not re.search(OUT_NOT_DIFFERENTIABLE, str(exc)) or op.name not in str(exc):
+            problems.append(f"{sample} with {label}: raised {error_line(exc)}; expected {want}")
+    return problems
+
+
+def check_out_requires_grad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """out= variants are not differentiable: they raise as PyTorch's do."""
+    for s in grad_samples(op, device, dtype):
+        expected, exc = reference(op, s)
+        if not s.no_out and exc is None:
+            break
+    else:
+        fail(op, where_str(device, dtype), "no sample exercises out=", [])
+    problems = out_grad_problems(op, s, expected)
+    if problems:
+        fail(op, where_str(device, dtype), "the out= variant accepts autograd inputs", problems)

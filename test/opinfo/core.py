@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -94,8 +94,17 @@ class SampleInput:
         )
 
     def tensors(self) -> list[torch.Tensor]:
-        values = [self.input, *self.args, *self.kwargs.values()]
-        return [v for v in values if isinstance(v, torch.Tensor)]
+        return [v for v in self.values() if isinstance(v, torch.Tensor)]
+
+    def values(self) -> list[Any]:
+        """Every argument, tensor or not: input, then args, then kwargs' values."""
+        return [self.input, *self.args, *self.kwargs.values()]
+
+    def with_values(self, values: Sequence[Any]) -> SampleInput:
+        """A copy whose arguments are `values`, in the order `values()` gives them."""
+        n = 1 + len(self.args)
+        kwargs = dict(zip(self.kwargs, values[n:], strict=True))
+        return dataclasses.replace(self, input=values[0], args=tuple(values[1:n]), kwargs=kwargs)
 
     def clone(self) -> SampleInput:
         """A copy whose tensors keep their strides but own fresh memory."""
@@ -231,8 +240,15 @@ class OpInfo:
     dtypesIfCUDA: tuple[torch.dtype, ...] | None = None
     supports_out: bool = True
     supports_inplace: bool = False
-    # Autograd arrives in a later issue; the field is here so entries need no rewrite.
+    # Autograd (test/ops/test_autograd_ops.py): the op has a backward, from
+    # tools/autograd/derivatives.yaml or through its composite definition, and
+    # gradcheck runs on it; `supports_gradgrad` (None: same as supports_autograd)
+    # adds gradgradcheck. See Note [Gradcheck samples] in checks.py.
     supports_autograd: bool = False
+    supports_gradgrad: bool | None = None
+    # gradcheck's `nondet_tol`: how far two backward calls on the same input may
+    # differ (0: the backward must be deterministic, as every kit kernel is).
+    gradcheck_nondet_tol: float = 0.0
     op: Callable[..., Any] | None = None
     inplace_variant: Callable[..., Any] | None = None
     # torch's own in-place op, the reference for the in-place variant (None: derive
@@ -244,6 +260,8 @@ class OpInfo:
     namespace: str = "aten_mini"
 
     def __post_init__(self) -> None:
+        if self.supports_gradgrad is None:
+            self.supports_gradgrad = self.supports_autograd
         if self.op is None:
             self.op = LazyOp(self.namespace, self.name)
         if self.supports_inplace and self.inplace_variant is None:

@@ -132,6 +132,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_add,
         error_inputs_func=error_inputs_add,
         dtypes=ALL_REAL_AND_BOOL,
+        supports_autograd=True,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     OpInfo(
@@ -141,6 +142,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_cumsum,
         error_inputs_func=error_inputs_dim,
         dtypes=ALL_REAL_AND_BOOL,
+        supports_autograd=True,
         supports_inplace=True,
     ),
     BinaryOpInfo(
@@ -150,6 +152,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_binary,
         error_inputs_func=error_inputs_binary,
         dtypes=ALL_REAL_AND_BOOL,
+        supports_autograd=True,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
@@ -159,6 +162,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_unary,
         error_inputs_func=error_inputs_relu,
         dtypes=(*FLOATING, *INTEGRAL),
+        supports_autograd=True,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
@@ -167,6 +171,7 @@ op_db: list[OpInfo] = [
         ref_inplace=torch.sigmoid_,
         sample_inputs_func=sample_inputs_unary,
         dtypes=ALL_REAL_AND_BOOL,  # integers and bool promote to float, as in torch
+        supports_autograd=True,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
@@ -174,6 +179,7 @@ op_db: list[OpInfo] = [
         ref=F.silu,
         sample_inputs_func=sample_inputs_unary,
         dtypes=FLOATING,
+        supports_autograd=True,
         supports_out=False,
         supports_inplace=False,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
@@ -184,6 +190,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_softplus,
         error_inputs_func=error_inputs_softplus,
         dtypes=FLOATING,
+        supports_autograd=True,
         supports_inplace=False,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
@@ -193,6 +200,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_sum,
         error_inputs_func=error_inputs_sum,
         dtypes=ALL_REAL_AND_BOOL,
+        supports_autograd=True,
         # Summing 1024 floats in another order than torch: both are about
         # 6e-5 from the float64 sum (measured), so allow that much apart.
         tolerances={torch.float32: (1.3e-6, 2e-3)},
@@ -204,6 +212,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_where,
         error_inputs_func=error_inputs_where,
         dtypes=(*ALL_REAL_AND_BOOL, torch.complex64),
+        supports_autograd=True,
         skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
 ]

@@ -14,12 +14,15 @@ from typing import Any, Literal
 
 import pytest
 import torch
+
 from opinfo.core import OpInfo, dtype_name
 from opinfo.op_db import op_db
 
 DEVICES: tuple[str, ...] = ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",)
 
-DtypeChoice = Literal["all", "one", "none"]
+# "all" claimed dtypes, "one" of them, "none" (no dtype in the id), or exactly
+# one given dtype (gradcheck runs in torch.float64 only).
+DtypeChoice = Literal["all", "one", "none"] | torch.dtype
 
 
 def one_dtype(op: OpInfo, device: str) -> torch.dtype:
@@ -29,6 +32,8 @@ def one_dtype(op: OpInfo, device: str) -> torch.dtype:
 
 
 def _dtypes(op: OpInfo, device: str, choice: DtypeChoice) -> list[torch.dtype | None]:
+    if isinstance(choice, torch.dtype):
+        return [choice]
     if choice == "all":
         return list(op.supported_dtypes(device))
     return [one_dtype(op, device)] if choice == "one" else [None]
