@@ -239,8 +239,7 @@ def _reference(name: str, torch_has: bool, functional_has: bool) -> str:
         return f"torch.{name}"
     if functional_has:
         return f"F.{name}"
-    message = f"TODO(new-op): write a reference for {name}"
-    return f'lambda *args, **kwargs: torch._assert(False, "{message}")'
+    return 'lambda *args, **kwargs: torch.full_like(args[0], float("nan"))'
 
 
 def opinfo_entry(p: Plan, torch_has: bool, functional_has: bool) -> str:
@@ -248,7 +247,8 @@ def opinfo_entry(p: Plan, torch_has: bool, functional_has: bool) -> str:
     return (
         f"    OpInfo(\n"
         f'        "{p.name}",\n'
-        f"        # TODO(new-op): check the reference, the samples and the dtypes.\n"
+        f"        # TODO(new-op): check the reference (a NaN placeholder if torch has no\n"
+        f"        # function of this name), the samples and the dtypes.\n"
         f"        ref={_reference(p.name, torch_has, functional_has)},\n"
         f"        sample_inputs_func={samples},\n"
         f"        dtypes=FLOATING,\n"

@@ -1,0 +1,98 @@
+"""Helpers for the CLI tests: run a kit command in-process or in a copy of the checkout.
+
+`kit_output(fn, ...)` captures what a command prints; `normalise()` takes out
+what changes from one machine or one commit to the next (line numbers of files
+others edit, the CPU capability, CUDA-only rows), so the expected text pins
+down the shape and content of the output, not today's line numbers.
+`checkout_copy(tmp)` copies the files of this checkout that git does not
+ignore (tracked and new, as they are in the working tree) into a fresh git
+repository: commands that write, like
+`./kit new-op`, run there and never in the real tree.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Learner",
+    "GIT_AUTHOR_EMAIL": "learner@example.com",
+    "GIT_COMMITTER_NAME": "Learner",
+    "GIT_COMMITTER_EMAIL": "learner@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def captured(fn: Callable[[], object]) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(out):
+        fn()
+    return out.getvalue()
+
+
+_CAPABILITY = re.compile(r"'(default|avx2|avx512)'|\b(avx2|avx512)\b")
+
+
+def normalise(text: str) -> str:
+    """Line numbers, capabilities and CUDA-only details out; trailing spaces gone."""
+    text = text.replace(str(ROOT) + "/", "")
+    text = re.sub(r"(\.(?:cpp|cu|h|py|yaml)):\d+", r"\1:N", text)
+    text = re.sub(r"lines [\d, ]+(?:\.\.\. \(\d+ lines\))?", "lines N", text)
+    text = _unwrap_dispatch_table(text)
+    text = re.sub(r" CUDA \(RegisterCUDA\.cu:N\),", "", text)
+    text = re.sub(r"\n\s+REGISTER_DISPATCH at aten_mini/native/cuda/\S+", "", text)
+    text = re.sub(r"kernels for [\w, ]+;", "kernels for <slots>;", text)
+    text = _CAPABILITY.sub("<cap>", text)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def _unwrap_dispatch_table(text: str) -> str:
+    """One line per overload in explain's dispatch table (its wrapping depends on CUDA rows)."""
+    m = re.search(r"== Dispatch table.*?\n(?=\n==|\Z)", text, re.DOTALL)
+    if m is None:
+        return text
+    return text[: m.start()] + re.sub(r"\n {6}(?=\S)", " ", m.group(0)) + text[m.end() :]
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def checkout_copy(parent: Path) -> Path:
+    """This checkout's non-ignored files, committed on `main` of a new repository."""
+    copy = parent / "checkout"
+    files = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    for rel in filter(None, files):
+        source = ROOT / rel
+        if source.is_file():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / rel)
+    git(copy, "init", "--quiet", "--initial-branch=main")
+    git(copy, "add", "--all")
+    git(copy, "commit", "--quiet", "-m", "copy")
+    return copy
+
+
+def kit_in(repo: Path, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """`./kit ARGV` run by this interpreter in `repo`, with `repo`'s own code first."""
+    paths = os.pathsep.join([str(repo), str(repo / "python")])
+    full = {**os.environ, **GIT_ENV, "PYTHONPATH": paths, "COLUMNS": "100", **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.kit", *argv],
+        cwd=repo, env=full, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return proc.returncode, proc.stdout + proc.stderr
