@@ -265,6 +265,8 @@ FAILED tools/tasks/01-fix-greeting/tests/test_greet.py::test_greet - AssertionEr
 hint 1/2: Look at greet.py.
 kit: -> pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests
 kit: -> greeting ends with "!"
+kit: -> your new tests fail on main and pass here
+kit: (this branch adds no test file under test/; a PR usually does)
 $ ./kit check  (exit 0)
 ./kit check 01-fix-greeting
 | check | result | time |
@@ -273,6 +275,8 @@ $ ./kit check  (exit 0)
 Task 01-fix-greeting passed. Compare with the reference: `./kit solution`; next: `./kit tasks`.
 kit: -> pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests
 kit: -> greeting ends with "!"
+kit: -> your new tests fail on main and pass here
+kit: (this branch adds no test file under test/; a PR usually does)
 $ ./kit status  (exit 0)
 your progress
 | id | status | hints used | passed at |

@@ -4,7 +4,9 @@ The task is the one of the checked-out `task/<id>` branch unless named. If the
 task needs the C++ extension, an incremental `./kit build` runs first. Then
 every check of its task.yaml runs; a table says which passed. On failure the
 first failing check's output tail is shown with the next hint (each hint is
-shown once; `./kit hint` repeats them).
+shown once; `./kit hint` repeats them). Test files the branch adds under
+`test/` are checked too: they must fail on main and pass here
+(tools/taskkit/newtests.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rich.table import Table
 
 from tools.kit.ui import info
 from tools.taskkit import checks as checks_mod
+from tools.taskkit import newtests
 from tools.taskkit.checks import CheckResult
 from tools.taskkit.session import Session, console, open_session
 from tools.taskkit.spec import Check, Task
@@ -36,6 +39,18 @@ def _build_check(s: Session, task: Task) -> Check | None:
     if not task.needs_build or cmd is None:
         return None
     return Check("command", "build (incremental)", tuple(cmd), 7200, task.loc)
+
+
+def _new_tests(s: Session, task: Task, so_far: list[CheckResult]) -> list[CheckResult]:
+    """The learner's own new tests (see tools/taskkit/newtests.py), once the build is fine."""
+    if any(r.check.name.startswith("build") and r.status == "failed" for r in so_far):
+        return []
+    info(f"-> {newtests.NAME}")
+    result = newtests.check_new_tests(s.root, task)
+    if result is None:
+        info("   (this branch adds no test file under test/; a PR usually does)")
+        return []
+    return [result]
 
 
 def _results_table(task: Task, results: list[CheckResult]) -> Table:
@@ -91,6 +106,7 @@ def check_task(s: Session, task: Task, *, build: bool) -> bool:
         results.append(checks_mod.run_check(s.root, check))
         if check is build_check and results[-1].status == "failed":
             break
+    results += _new_tests(s, task, results)
     out = console()
     out.print(_results_table(task, results))
     for r in results:
