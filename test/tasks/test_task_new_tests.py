@@ -1,7 +1,6 @@
 """`./kit check` judges the learner's own new tests (issue 8, item 4): a new test
 file must fail on main and pass on the branch; a test that cannot fail is named."""
 
-
 from __future__ import annotations
 
 import tempfile
