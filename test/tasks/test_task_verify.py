@@ -83,3 +83,32 @@ kit: 0/1 tasks ok in <t>
         (self.repo / "greet.py").write_text("# work in progress\n")
         kit(self.repo, "dev", "verify", "2")
         self.assertEqual((self.repo / "greet.py").read_text(), "# work in progress\n")
+
+
+class SharedBuildWorktreeTest(TestCase):
+    """Tasks with needs_build share `.kit/verify/shared`, whose ignored files (the build) survive."""
+
+    def setUp(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self._tmp.cleanup)
+        self.repo = make_repo(Path(self._tmp.name))
+        spec = self.repo / TASK_DIR / "task.yaml"
+        spec.write_text(
+            spec.read_text().replace("files: [greet.py]", "files: [greet.py]\nneeds_build: true")
+        )
+        (self.repo / ".gitignore").write_text("build/\n")
+        git(self.repo, "add", "--all")
+        git(self.repo, "commit", "--quiet", "-m", "task 01 needs the build")
+
+    def test_the_shared_worktree_is_reused_and_reset(self) -> None:
+        self.assertEqual(kit(self.repo, "dev", "verify", "1")[0], 0)
+        shared = self.repo / ".kit" / "verify" / "shared"
+        (shared / "build").mkdir()
+        (shared / "build" / "object.o").write_text("compiled\n")
+        git(self.repo, "commit", "--quiet", "--allow-empty", "-m", "a newer base")
+        rc, out, err = kit(self.repo, "dev", "verify", "1")
+        self.assertEqual(rc, 0, out + err)
+        self.assertEqual((shared / "build" / "object.o").read_text(), "compiled\n")
+        self.assertEqual(git(shared, "rev-parse", "HEAD"), git(self.repo, "rev-parse", "HEAD"))
+        self.assertEqual(git(shared, "status", "--porcelain"), "")
+        self.assertIn('return "hello " + name', (shared / "greet.py").read_text())
