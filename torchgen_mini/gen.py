@@ -19,9 +19,11 @@ from pathlib import Path
 from torchgen_mini.dest import (
     autograd,
     dispatch_stubs,
+    fakes,
     functions,
     native_functions,
     operators,
+    polyfills,
     pyi,
     python_functions,
     register_dispatch_key,
@@ -45,6 +47,8 @@ FIXED_OUTPUTS: list[tuple[str, str, Callable[[Fns], dict[str, object]]]] = [
     ("DispatchStubs.cpp", "DispatchStubs.cpp", dispatch_stubs.compute_source),
     ("python_functions.cpp", "python_functions.cpp", python_functions.compute),
     ("_C.pyi", "_C.pyi.in", pyi.compute),
+    ("_C_fakes.py", "_C_fakes.py.in", fakes.compute),
+    ("_C_polyfills.py", "_C_polyfills.py.in", polyfills.compute),
 ]
 
 

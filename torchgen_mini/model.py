@@ -46,6 +46,7 @@ __all__ = [
     "Precompute",
     "Return",
     "SchemaKind",
+    "ShapeFunctionDecl",
     "StubDecl",
     "Type",
     "Variant",
@@ -906,6 +907,29 @@ class StubDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class ShapeFunctionDecl:
+    """The shape function an entry names (kit key `shape_function`).
+
+    `pointwise(self, other)` has `args=("self", "other")`; the bare `pointwise`
+    has `args=None`, meaning every non-out argument in schema order.  The
+    function lives in python/aten_mini/_shape_functions.py.
+    """
+
+    name: str
+    args: tuple[str, ...] | None
+    loc: Location
+
+    def __str__(self) -> str:
+        return self.name if self.args is None else f"{self.name}({', '.join(self.args)})"
+
+    def arg_names(self, func: FunctionSchema) -> tuple[str, ...]:
+        """The schema arguments the function is called with, in order."""
+        if self.args is not None:
+            return self.args
+        return tuple(a.name for a in func.arguments.flat_non_out)
+
+
+@dataclass(frozen=True, slots=True)
 class Precompute:
     """`precomputed:` of a structured op: replaced arguments, then added ones."""
 
@@ -946,6 +970,7 @@ class NativeFunction:
     use_const_ref_for_mutable_tensors: bool
     dispatch_stubs: tuple[StubDecl, ...]
     key_lines: dict[str, int] = field(default_factory=dict)
+    shape_function: ShapeFunctionDecl | None = None
 
     @property
     def root_name(self) -> str:
@@ -1050,11 +1075,19 @@ class ParsedNativeYaml:
     errors: list[Diagnostic]
 
 
-def parse_native_yaml(path: str | Path, tags_path: str | Path | None = None) -> ParsedNativeYaml:
+def parse_native_yaml(
+    path: str | Path,
+    tags_path: str | Path | None = None,
+    *,
+    shape_functions: str | Path | None = None,
+) -> ParsedNativeYaml:
     """Load, parse and validate a native_functions.yaml (and its tags.yaml).
 
-    Never raises for bad input: problems come back in `errors`, sorted by line.
+    `shape_functions` is the module whose functions `shape_function:` may
+    name (default: the nearest python/aten_mini/_shape_functions.py in the
+    YAML's directory or above).  Never raises for bad input: problems come
+    back in `errors`, sorted by line.
     """
     from torchgen_mini.native_yaml import load_native_yaml
 
-    return load_native_yaml(path, tags_path)
+    return load_native_yaml(path, tags_path, shape_functions=shape_functions)

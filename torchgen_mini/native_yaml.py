@@ -28,9 +28,11 @@ from torchgen_mini.model import (
     OperatorName,
     ParsedNativeYaml,
     Precompute,
+    ShapeFunctionDecl,
     StubDecl,
     Variant,
 )
+from torchgen_mini.shape_functions import find_module
 from torchgen_mini.yaml_loader import YList, YMap, load_yaml
 
 # Note [Error recovery]
@@ -43,6 +45,7 @@ from torchgen_mini.yaml_loader import YList, YMap, load_yaml
 _CPP_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*")
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FN_TYPE_RE = re.compile(r"[A-Za-z_][\w:<>, *&]*\(.*\)")
+_SHAPE_FN_RE = re.compile(r"([A-Za-z_]\w*)\s*(?:\((.*)\))?")
 _DISPATCH_KEYS = {k.value: k for k in DispatchKey}
 
 
@@ -201,6 +204,21 @@ def _dispatch_stubs(value: Any, ctx: _Ctx) -> tuple[StubDecl, ...]:
     return tuple(stubs)
 
 
+def _shape_function(value: Any, ctx: _Ctx) -> ShapeFunctionDecl:
+    hint = "for example: 'pointwise' or 'pointwise(self, other)'"
+    text = _want(value, str, "'shape_function' must be a function name or call")
+    m = _SHAPE_FN_RE.fullmatch(text.strip())
+    if m is None:
+        raise ParseError(f"'shape_function' must be a name or a call, got {text!r}", hint)
+    if m.group(2) is None:
+        return ShapeFunctionDecl(m.group(1), None, ctx.loc())
+    args = tuple(a.strip() for a in m.group(2).split(",")) if m.group(2).strip() else ()
+    for a in args:
+        if not _IDENT_RE.fullmatch(a):
+            raise ParseError(f"shape_function argument {a!r} is not an argument name", hint)
+    return ShapeFunctionDecl(m.group(1), args, ctx.loc())
+
+
 _Converter = Callable[[Any, _Ctx], Any]
 
 # key -> (converter, default)
@@ -223,6 +241,7 @@ _KEYS: dict[str, tuple[_Converter, Any]] = {
     "ufunc_inner_loop": (_ufunc_inner_loop, {}),
     "use_const_ref_for_mutable_tensors": (_bool, False),
     "dispatch_stub": (_dispatch_stubs, ()),
+    "shape_function": (_shape_function, None),
 }
 KNOWN_KEYS = ["func", *_KEYS]
 
@@ -302,6 +321,7 @@ def native_function_from_entry(
         use_const_ref_for_mutable_tensors=_get(values, "use_const_ref_for_mutable_tensors"),
         dispatch_stubs=_get(values, "dispatch_stub"),
         key_lines=entry.key_lines,
+        shape_function=_get(values, "shape_function"),
     )
     _default_dispatch(nf)
     return nf
@@ -363,12 +383,28 @@ def _default_tags_path(path: str | Path) -> Path | None:
     return guess if guess.is_file() else None
 
 
-def load_native_yaml(path: str | Path, tags_path: str | Path | None = None) -> ParsedNativeYaml:
+def load_native_yaml(
+    path: str | Path,
+    tags_path: str | Path | None = None,
+    *,
+    shape_functions: str | Path | None = None,
+) -> ParsedNativeYaml:
     """See `torchgen_mini.model.parse_native_yaml`."""
-    from torchgen_mini.validate import validate
+    from torchgen_mini.validate import validate, validate_shape_functions
 
     with _no_gc():
-        return _load(path, tags_path, validate)
+        parsed = _load(path, tags_path, validate)
+    if not any(f.shape_function for f in parsed.native_functions):
+        return parsed
+    module = shape_functions if shape_functions is not None else find_module(path)
+    errors = validate_shape_functions(parsed.native_functions, module)
+    if not errors:
+        return parsed
+    return ParsedNativeYaml(parsed.native_functions, _sorted([*parsed.errors, *errors], path))
+
+
+def _sorted(errors: list[Diagnostic], path: str | Path) -> list[Diagnostic]:
+    return sorted(errors, key=lambda d: (d.loc.file != str(path), d.loc.file, d.loc.line))
 
 
 @contextlib.contextmanager
@@ -405,5 +441,4 @@ def _load(
         return ParsedNativeYaml([], [*errors, e.at(Location(str(path), 0))])
     fns = [f for e in entries if (f := native_function_from_entry(e, str(path), errors))]
     errors.extend(validate(fns, tags))
-    errors.sort(key=lambda d: (d.loc.file != str(path), d.loc.file, d.loc.line))
-    return ParsedNativeYaml(fns, errors)
+    return ParsedNativeYaml(fns, _sorted(errors, path))

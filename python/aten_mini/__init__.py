@@ -29,6 +29,12 @@ def _public_names() -> list[str]:
 globals().update({name: getattr(_C, name) for name in _public_names()})
 __all__ = _public_names()
 
+# Fake kernels (torch.compile, opcheck) and dynamo polyfills; see
+# Note [torch.compile support] in aten_mini/_compile.py.
+from aten_mini import _compile  # noqa: E402
+
+_compile.register()
+
 # Docstrings with runnable examples live in _docs; if it has an apply() hook
 # (rather than being read by _C itself), run it.
 if importlib.util.find_spec("aten_mini._docs") is not None:

@@ -602,36 +602,114 @@ def check_opcheck(op: OpInfo, device: str, utils: tuple[str, ...] = STATIC_OPCHE
 # them. test_compile_inductor in test/ops/test_ops.py runs inductor once, on
 # `add`, under --slow.
 
+# Note [What the compile check calls]
+# Users call the public function (`aten_mini.add`, a pybind11 function that
+# dynamo can only trace through its registered polyfill), so the check
+# compiles that, with static and with dynamic (symbolic) shapes, and the
+# overload packet (`torch.ops.aten_mini.add`) with static shapes. On the
+# first sample it also compiles the out= (with an out of the right shape:
+# dynamo cannot resize one, for torch's own ops neither) and in-place forms of
+# the public function; see Note [Polyfills of out= and in-place variants] in
+# torchgen_mini/dest/polyfills.py for how they reach the graph.
+
+CompileTarget = tuple[str, Callable[..., Any], bool]  # (label, callable, dynamic)
+
+
+def compile_targets(op: OpInfo) -> list[CompileTarget]:
+    """What check_compile compiles. See Note [What the compile check calls]."""
+    assert op.op is not None and op.overload_packet is not None
+    packet, public = resolve(op.overload_packet), resolve(op.op)
+    targets = [(repr(op.op), public, False), (repr(op.op), public, True)]
+    if packet is not public:
+        targets.append((repr(op.overload_packet), packet, False))
+    return targets
+
 
 def check_compile(op: OpInfo, device: str, backend: str = "aot_eager", samples: int = 2) -> None:
-    """torch.compile(fullgraph=True) of a small function calling the op gives eager's result."""
-    packet = resolve(op.overload_packet)  # type: ignore[arg-type]
+    """torch.compile(fullgraph=True) of a small function calling the op gives eager's result.
+
+    See Note [What the compile check calls].
+    """
     dtype = torch.float32 if torch.float32 in op.supported_dtypes(device) else op.dtypes[0]
+    chosen = small(samples_of(op, device, dtype), limit=1000)[:samples]
     problems = []
-    for s in small(samples_of(op, device, dtype), limit=1000)[:samples]:
-        problem = compile_problem(op, packet, s, backend)
-        if problem:
-            problems.append(f"{s}: {problem}")
+    for s in chosen:
+        for label, fn, dynamic in compile_targets(op):
+            problem = compile_problem(op, fn, s, backend, dynamic)
+            if problem:
+                problems.append(f"{s}: {label} with dynamic={dynamic}: {problem}")
+    problems += compile_variant_problems(op, chosen[0], backend)
     if problems:
         summary = f"torch.compile(fullgraph=True, backend={backend!r}) fails"
         fail(op, where_str(device, dtype), summary, problems)
 
 
-def compile_problem(op: OpInfo, packet: Any, s: SampleInput, backend: str) -> str | None:
+def compiled(fn: Callable[..., Any], backend: str, dynamic: bool) -> Callable[..., Any]:
+    torch._dynamo.reset()
+    return torch.compile(fn, fullgraph=True, backend=backend, dynamic=dynamic)
+
+
+def compile_problem(
+    op: OpInfo, fn: Callable[..., Any], s: SampleInput, backend: str, dynamic: bool
+) -> str | None:
     kwargs = dict(s.kwargs)
 
     def small_fn(x: Any, *args: Any) -> Any:
-        return packet(x, *args, **kwargs)
+        return fn(x, *args, **kwargs)
 
-    expected = s.call(packet)
-    torch._dynamo.reset()
+    expected = s.call(fn)
     try:
-        actual = torch.compile(small_fn, fullgraph=True, backend=backend)(s.input, *s.args)
+        actual = compiled(small_fn, backend, dynamic)(s.input, *s.args)
     except Exception as exc:
         return f"compiling raised {error_line(exc)}"
     finally:
         torch._dynamo.reset()
     return mismatch(actual, expected, op)
+
+
+def compile_variant_problems(op: OpInfo, s: SampleInput, backend: str) -> list[str]:
+    """out= and in-place forms of the public function, compiled with dynamic shapes."""
+    problems = []
+    if op.supports_out and not s.no_out:
+        expected = s.call(op.op)  # type: ignore[arg-type]
+        out = garbage_like(expected)  # resizing an out is not traceable, as for torch's ops
+        public = resolve(op.op)  # type: ignore[arg-type]
+        why = mutation_problem(op, lambda *a, **k: public(*a, **k, out=out), s, out, expected,
+                               backend)  # fmt: skip
+        if why:
+            problems.append(f"{s} with out=: {why}")
+    if op.supports_inplace and op.inplace_variant is not None:
+        expected, exc = ref_inplace_result(op, s)
+        copy = s.clone()
+        if exc is None:
+            why = mutation_problem(op, resolve(op.inplace_variant), copy, copy.input, expected,
+                                   backend)  # fmt: skip
+            if why:
+                problems.append(f"in-place {s}: {why}")
+    return problems
+
+
+def mutation_problem(
+    op: OpInfo,
+    fn: Callable[..., Any],
+    s: SampleInput,
+    target: torch.Tensor,
+    expected: torch.Tensor,
+    backend: str,
+) -> str | None:
+    """Compiles `fn` on `s` (dynamic shapes) and compares `target`, which it writes."""
+    kwargs = dict(s.kwargs)
+
+    def small_fn(x: Any, *args: Any) -> Any:
+        return fn(x, *args, **kwargs)
+
+    try:
+        compiled(small_fn, backend, True)(s.input, *s.args)
+    except Exception as exc:
+        return f"compiling raised {error_line(exc)}"
+    finally:
+        torch._dynamo.reset()
+    return mismatch(target, expected, op)
 
 
 # --------------------------------------------------------------------------- CPU capabilities

@@ -20,7 +20,6 @@ from opinfo.core import (
     FLOATING,
     INTEGRAL,
     BinaryOpInfo,
-    DecorateInfo,
     ErrorInput,
     OpInfo,
     ReductionOpInfo,
@@ -112,18 +111,6 @@ def error_inputs_softplus(op: OpInfo, device: str) -> Iterator[ErrorInput]:
 
 # --------------------------------------------------------------------------- the database
 
-# The Meta kernels codegen registers run the op's TensorIterator set-up, and
-# TensorIterator rejects symbolic sizes, so torch.compile(dynamic=True) and
-# opcheck's test_aot_dispatch_dynamic fail for every TensorIterator op. Strict:
-# once the Meta kernels handle SymInt sizes, the xfail turns into a failure
-# that asks for this line to go.
-SYMBOLIC_SHAPES_XFAIL = DecorateInfo(
-    "xfail",
-    "the Meta kernel runs TensorIterator, which rejects symbolic shapes "
-    "('TensorIterator does not support symbolic shapes')",
-    test="test_opcheck_dynamic",
-)
-
 op_db: list[OpInfo] = [
     BinaryOpInfo(
         "add",
@@ -133,7 +120,6 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_add,
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     OpInfo(
         "cumsum",
@@ -153,7 +139,6 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_binary,
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
         "relu",
@@ -163,7 +148,6 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_relu,
         dtypes=(*FLOATING, *INTEGRAL),
         supports_autograd=True,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
         "sigmoid",
@@ -172,7 +156,6 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_unary,
         dtypes=ALL_REAL_AND_BOOL,  # integers and bool promote to float, as in torch
         supports_autograd=True,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
         "silu",
@@ -182,7 +165,6 @@ op_db: list[OpInfo] = [
         supports_autograd=True,
         supports_out=False,
         supports_inplace=False,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     UnaryOpInfo(
         "softplus",
@@ -192,7 +174,6 @@ op_db: list[OpInfo] = [
         dtypes=FLOATING,
         supports_autograd=True,
         supports_inplace=False,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     ReductionOpInfo(
         "sum",
@@ -204,7 +185,6 @@ op_db: list[OpInfo] = [
         # Summing 1024 floats in another order than torch: both are about
         # 6e-5 from the float64 sum (measured), so allow that much apart.
         tolerances={torch.float32: (1.3e-6, 2e-3)},
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
     OpInfo(
         "where",
@@ -213,6 +193,5 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_where,
         dtypes=(*ALL_REAL_AND_BOOL, torch.complex64),
         supports_autograd=True,
-        skips=(SYMBOLIC_SHAPES_XFAIL,),
     ),
 ]

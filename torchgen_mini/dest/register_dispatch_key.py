@@ -26,6 +26,14 @@ from torchgen_mini.model import (
 # function, and that has no `Meta:` entry of its own, gets that function
 # registered for Meta as well.  Composite ops need nothing: implicit ones
 # decompose, and CompositeExplicitAutograd already covers Meta.
+#
+# The catch: TensorIterator rejects symbolic sizes, so such a Meta kernel
+# works for static shapes only, and torch.compile(dynamic=True) or opcheck's
+# test_aot_dispatch_dynamic fail on the op.  An entry that names a
+# `shape_function` gets no C++ Meta kernel: its fake kernel is the generated
+# Python one (`_C_fakes.py`), which handles SymInt sizes, and torch accepts
+# only one of the two.  See Note [torch.compile support] in
+# python/aten_mini/_compile.py.
 
 DEVICE_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
 KEY_ORDER = (
@@ -53,6 +61,8 @@ class Registration:
 
 def meta_kernel(f: NativeFunction) -> str | None:
     """The kernel to register for Meta.  See Note [Meta kernels for free]."""
+    if f.shape_function is not None:
+        return None
     if DispatchKey.Meta in f.dispatch:
         return f.dispatch[DispatchKey.Meta]
     kernels = {f.dispatch.get(k) for k in DEVICE_KEYS}
