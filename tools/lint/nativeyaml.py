@@ -43,6 +43,7 @@ KEY_ORDER = (
     "autogen",
     "tags",
     "dispatch_stub",
+    "shape_function",
 )
 
 
