@@ -11,7 +11,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
 from aten_mini._docs import DOCS
 
 needs_build = pytest.mark.skipif(
