@@ -36,7 +36,7 @@ from tools.kit.ui import ROOT, KitError, info
 
 SCRATCH = ROOT / ".kit" / "bench"
 KERNEL = Path("aten_mini/native/cpu/UnaryOpsKernel.cpp")
-OP_KERNEL_FILE = Path("aten_mini/native/UnaryOps.cpp")
+OP_KERNEL_FILE = Path("aten_mini/native/Activation.cpp")  # includes Functions.h
 TARGETS = {"no-op rebuild": 2.0, "touch one CPU kernel": 25.0, "edit one CPU kernel": 25.0}
 TARGETS["add one op (YAML + kernel)"] = 60.0
 
