@@ -47,6 +47,7 @@ _CAPABILITY = re.compile(r"'(default|avx2|avx512)'|\b(avx2|avx512)\b")
 def normalise(text: str) -> str:
     """Line numbers, capabilities and CUDA-only details out; trailing spaces gone."""
     text = text.replace(str(ROOT) + "/", "")
+    text = re.sub(r"[^\s(]*/site-packages/", "<site-packages>/", text)
     text = re.sub(r"(\.(?:cpp|cu|h|py|yaml)):\d+", r"\1:N", text)
     text = re.sub(r"lines [\d, ]+(?:\.\.\. \(\d+ lines\))?", "lines N", text)
     text = _unwrap_dispatch_table(text)
