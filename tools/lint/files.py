@@ -6,6 +6,9 @@ import subprocess
 from pathlib import Path
 
 CPP_SUFFIXES = (".cpp", ".h", ".cu", ".cuh", ".hpp")
+# Jinja templates are named after the file they render but are not C++ yet:
+# clang-format would mangle their `{% ... %}` blocks.
+NOT_CPP_DIRS = ("torchgen_mini/templates/",)
 
 
 def repo_files(root: Path) -> list[str]:
@@ -32,4 +35,6 @@ def tracked_files(root: Path) -> list[str]:
 
 
 def cpp_files(root: Path) -> list[str]:
-    return [f for f in repo_files(root) if f.endswith(CPP_SUFFIXES)]
+    return [
+        f for f in repo_files(root) if f.endswith(CPP_SUFFIXES) and not f.startswith(NOT_CPP_DIRS)
+    ]
