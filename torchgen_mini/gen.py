@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the output paths, one per line, and write nothing",
     )
     p.add_argument(
+        "--check",
+        action="store_true",
+        help="run every check (YAML, kernels, derivatives) and render in memory; write nothing",
+    )
+    p.add_argument(
         "--no-kernel-check",
         action="store_true",
         help="do not check that every kernel named in the YAML is defined",
@@ -136,6 +141,8 @@ def main(argv: list[str]) -> int:
         return report(errors)
     if args.list_outputs:
         print("\n".join(str(p) for p in fm.outputs()))
+        return 0
+    if args.check:
         return 0
     written = fm.flush()
     if not args.quiet:

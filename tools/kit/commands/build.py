@@ -109,17 +109,21 @@ def compile_all(jobs: str, verbose: bool) -> None:
         )
 
 
-def check_yaml() -> None:
-    """Validate the YAML files first, so a mistake is one `file:line: error:` line, not CMake's."""
-    cmd = [sys.executable, "-m", "torchgen_mini", "check", "native_functions.yaml"]
-    cmd += ["--tags", "tags.yaml"]
-    run_process(cmd, what="checking native_functions.yaml", hint="fix the line named above")
+def check_inputs() -> None:
+    """Run codegen's checks first (YAML, missing kernels, derivatives), writing nothing.
+
+    A mistake is then one `file:line: error:` line, not buried in CMake's or
+    Ninja's output, and no compiler has started.
+    """
+    cmd = [sys.executable, "-m", "torchgen_mini", "gen", "--check", "--quiet"]
+    cmd += ["--yaml", "native_functions.yaml", "--tags", "tags.yaml"]
+    run_process(cmd, what="checking the codegen inputs", hint="fix what the line above names")
 
 
 def build(
     *, cuda: str | None = None, clean: bool = False, jobs: str = JOBS, verbose: bool = False
 ) -> None:
-    check_yaml()
+    check_inputs()
     if clean and BUILD_DIR.exists():
         info(f"removing {BUILD_DIR.relative_to(ROOT)}/")
         shutil.rmtree(BUILD_DIR)
