@@ -151,3 +151,21 @@ class TestMissingKernel(expecttest.TestCase):
                 rc = gen.main(gen_args(yaml_path, out))
             assert rc == 1 and not out.exists()
             return err.getvalue().replace(str(root) + os.sep, "").rstrip("\n")
+
+
+def test_check_mode_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    rc, stdout, stderr = run_gen(capsys, *gen_args(make_tree(tmp_path), out, "--check"))
+    assert (rc, stdout, stderr) == (0, "", "")
+    assert not out.exists()
+
+
+def test_check_mode_reports_a_missing_kernel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kernel = "at::Tensor silu(const at::Tensor& self) { return self; }\n"
+    yaml_path = make_tree(tmp_path, kernels=KERNELS.replace(kernel, ""))
+    rc, _, stderr = run_gen(capsys, *gen_args(yaml_path, tmp_path / "out", "--check"))
+    assert rc == 1
+    assert "error: kernel 'at_mini::native::silu'" in stderr and stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
