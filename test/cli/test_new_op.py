@@ -221,7 +221,7 @@ def test_the_scaffold_builds_and_its_tests_fail_at_the_todos(tmp_path: Path) -> 
     junit = tmp_path / "junit.xml"
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
-         "test/ops", "test/docs", "-k", "hypot", f"--junitxml={junit}"],
+         "test/ops", "test/docs", "-k", "hypot", f"--junitxml={junit}", "-o", "junit_logging=all"],
         cwd=repo, env={**os.environ, "PYTHONPATH": f"{repo}:{repo / 'python'}"},
         capture_output=True, text=True, check=False,
     )  # fmt: skip
