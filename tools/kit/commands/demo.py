@@ -3,8 +3,10 @@
 The tour a new contributor takes once: the op's YAML entry, the code the
 generator makes from it, the hand-written kernels, the build, a call from
 Python compared with torch, the live dispatch table, and the op's tests. It
-writes only into `build/` and `.kit/` (both ignored by git): the learner's
-tree is left exactly as it was, which the demo checks at the end.
+writes only into `build/` and `.kit/` (both ignored by git); the practice PR
+at the end happens on a scratch branch in a scratch worktree under `.kit/`,
+both removed afterwards. The learner's tree is left exactly as it was, which
+the demo checks at the end.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from tools.kit.ui import ROOT, KitError, info, run_process, step
 
 NAME = "demo"
-HELP = "set up, build, and walk one op from its YAML entry to its tests"
+HELP = "set up, build, walk one op from its YAML entry to its tests, then a practice PR"
 
 SCRATCH = ROOT / ".kit" / "demo"
 KERNEL_DIRS = ("aten_mini/native",)
@@ -85,6 +88,82 @@ def _generate(op: str) -> None:
     )
 
 
+PRACTICE_OP = "hardswish"
+PRACTICE_SCHEMA = "hardswish(Tensor self) -> Tensor"
+
+
+def _git(*args: str, cwd: Path = ROOT) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise KitError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def _practice_pr() -> None:
+    """Scaffold a new op on a scratch branch in a scratch worktree, then throw both away."""
+    tree = SCRATCH / "worktree"
+    branch = "kit-demo/practice-pr"
+    if _git("branch", "--list", branch).strip():
+        raise KitError(f"a branch named {branch} exists; the demo will not touch it (delete it)")
+    if tree.exists():
+        _git("worktree", "remove", "--force", str(tree))
+    _git("worktree", "add", "-b", branch, str(tree), "HEAD")
+    try:
+        run_process(
+            [
+                sys.executable,
+                "-m",
+                "tools.kit",
+                "new-op",
+                PRACTICE_OP,
+                "--schema",
+                PRACTICE_SCHEMA,
+                "--out",
+            ],
+            cwd=tree,
+            what="./kit new-op in the scratch worktree",
+        )
+        stat = _git("add", "-A", cwd=tree) + _git("diff", "--cached", "--stat", cwd=tree)
+        _say(
+            f"6. A practice PR on branch {branch} (scratch worktree): "
+            f"./kit new-op {PRACTICE_OP} --out",
+            stat,
+        )
+        out = tree / "build" / "generated"
+        run_process(
+            [
+                sys.executable,
+                "-m",
+                "torchgen_mini",
+                "gen",
+                "--yaml",
+                "native_functions.yaml",
+                "--tags",
+                "tags.yaml",
+                "--out",
+                str(out),
+                "--quiet",
+            ],
+            cwd=tree,
+            what="codegen in the scratch worktree",
+        )
+        wrapper = [
+            ln for ln in (out / "RegisterCPU.cpp").read_text().splitlines() if PRACTICE_OP in ln
+        ]
+        _say(
+            "   The generated CPU wrapper and registration for the new op",
+            "\n".join(ln.strip() for ln in wrapper),
+        )
+        _say(
+            "   Your turn in a real PR",
+            "Fill in the TODO(new-op) kernels, ./kit build, ./kit test -k hardswish,\n"
+            "./kit review; the scratch worktree and branch are removed now.",
+        )
+    finally:
+        _git("worktree", "remove", "--force", str(tree))
+        _git("branch", "-D", branch)
+
+
 def _show_kernels(op: str) -> None:
     definition = re.compile(rf"^\S.*\b{re.escape(op)}(_out|_kernel|_)?\s*\(")
     hits = []
@@ -140,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
         _call(args.op)
         if not args.no_tests:
             _tests(args.op)
+    with step("a practice PR in a scratch worktree"):
+        _practice_pr()
     if _tree_state() != before:
         raise KitError("the demo changed your working tree; please report this as a bug")
     _say(
