@@ -58,23 +58,16 @@ def _show_yaml_entries(op: str) -> None:
     )
 
 
+def _codegen(out: Path, cwd: Path = ROOT) -> None:
+    """Run the generator of the checkout at `cwd` into `out`."""
+    cmd = [sys.executable, "-m", "torchgen_mini", "gen", "--quiet", "--out", str(out)]
+    cmd += ["--yaml", "native_functions.yaml", "--tags", "tags.yaml"]
+    run_process(cmd, cwd=cwd, what=f"codegen in {cwd}")
+
+
 def _generate(op: str) -> None:
     out = SCRATCH / "generated"
-    run_process(
-        [
-            sys.executable,
-            "-m",
-            "torchgen_mini",
-            "gen",
-            "--yaml",
-            "native_functions.yaml",
-            "--tags",
-            "tags.yaml",
-            "--out",
-            str(out),
-        ],
-        what="codegen",
-    )
+    _codegen(out)
     pattern = re.compile(rf"\b{re.escape(op)}(_out|_)?\b")
     shown = []
     for path in sorted(out.iterdir()):
@@ -130,23 +123,7 @@ def _practice_pr() -> None:
             stat,
         )
         out = tree / "build" / "generated"
-        run_process(
-            [
-                sys.executable,
-                "-m",
-                "torchgen_mini",
-                "gen",
-                "--yaml",
-                "native_functions.yaml",
-                "--tags",
-                "tags.yaml",
-                "--out",
-                str(out),
-                "--quiet",
-            ],
-            cwd=tree,
-            what="codegen in the scratch worktree",
-        )
+        _codegen(out, cwd=tree)
         wrapper = [
             ln for ln in (out / "RegisterCPU.cpp").read_text().splitlines() if PRACTICE_OP in ln
         ]
