@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 from tools.kit.ui import ROOT, KitError, info, run_process, step
+from tools.taskkit.gitrepo import branch_exists, git
 
 NAME = "demo"
 HELP = "set up, build, walk one op from its YAML entry to its tests, then a practice PR"
@@ -39,10 +39,7 @@ def _say(title: str, body: str = "") -> None:
 
 
 def _tree_state() -> str:
-    out = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    return out.stdout
+    return git(ROOT, "status", "--porcelain")
 
 
 def _show_yaml_entries(op: str) -> None:
@@ -85,22 +82,15 @@ PRACTICE_OP = "hardswish"
 PRACTICE_SCHEMA = "hardswish(Tensor self) -> Tensor"
 
 
-def _git(*args: str, cwd: Path = ROOT) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise KitError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
-    return proc.stdout
-
-
 def _practice_pr() -> None:
     """Scaffold a new op on a scratch branch in a scratch worktree, then throw both away."""
     tree = SCRATCH / "worktree"
     branch = "kit-demo/practice-pr"
-    if _git("branch", "--list", branch).strip():
+    if branch_exists(ROOT, branch):
         raise KitError(f"a branch named {branch} exists; the demo will not touch it (delete it)")
     if tree.exists():
-        _git("worktree", "remove", "--force", str(tree))
-    _git("worktree", "add", "-b", branch, str(tree), "HEAD")
+        git(ROOT, "worktree", "remove", "--force", str(tree))
+    git(ROOT, "worktree", "add", "-b", branch, str(tree), "HEAD")
     try:
         run_process(
             [
@@ -116,7 +106,7 @@ def _practice_pr() -> None:
             cwd=tree,
             what="./kit new-op in the scratch worktree",
         )
-        stat = _git("add", "-A", cwd=tree) + _git("diff", "--cached", "--stat", cwd=tree)
+        stat = git(tree, "add", "-A") + git(tree, "diff", "--cached", "--stat")
         _say(
             f"6. A practice PR on branch {branch} (scratch worktree): "
             f"./kit new-op {PRACTICE_OP} --out",
@@ -137,8 +127,8 @@ def _practice_pr() -> None:
             "./kit review; the scratch worktree and branch are removed now.",
         )
     finally:
-        _git("worktree", "remove", "--force", str(tree))
-        _git("branch", "-D", branch)
+        git(ROOT, "worktree", "remove", "--force", str(tree))
+        git(ROOT, "branch", "-D", branch)
 
 
 def _show_kernels(op: str) -> None:
