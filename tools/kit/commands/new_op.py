@@ -16,9 +16,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import torch
-import torch.nn.functional
-
 from tools.kit.ui import ROOT, KitError, info
 from tools.lint.external import ToolMissing, tool_path
 from tools.taskkit import oplookup, scaffold
@@ -161,6 +158,8 @@ def new_op_db(root: Path, p: Plan) -> str:
     if close is None:
         raise KitError(f"{oplookup.OP_DB}: no `op_db: list[OpInfo] = [ ... ]` to add to")
     at = _first_after(heads, p.name) or text.count("\n", 0, close.end())
+    import torch.nn.functional  # here, not at the top: every ./kit command imports this module
+
     entry = scaffold.opinfo_entry(p, hasattr(torch, p.name), hasattr(torch.nn.functional, p.name))
     lines = text.splitlines(keepends=True)
     return "".join(lines[: at - 1]) + entry + "".join(lines[at - 1 :])
