@@ -22,16 +22,9 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from gitenv import GIT_ENV, git
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Learner",
-    "GIT_AUTHOR_EMAIL": "learner@example.com",
-    "GIT_COMMITTER_NAME": "Learner",
-    "GIT_COMMITTER_EMAIL": "learner@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def captured(fn: Callable[[], object]) -> str:
@@ -64,13 +57,6 @@ def _unwrap_dispatch_table(text: str) -> str:
     if m is None:
         return text
     return text[: m.start()] + re.sub(r"\n {6}(?=\S)", " ", m.group(0)) + text[m.end() :]
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_ENV}
-    return subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
-    ).stdout
 
 
 def checkout_copy(parent: Path) -> Path:

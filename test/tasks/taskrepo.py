@@ -14,33 +14,18 @@ import io
 import os
 import re
 import shutil
-import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
+
+from gitenv import GIT_ENV, git
 
 from tools.kit.ui import KitError, error
 
 FIXTURE = Path(__file__).parent / "fixtures" / "repo"
 TASK_COMMANDS = ("tasks", "start", "check", "hint", "solution", "status", "reset", "watch", "dev")
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Learner",
-    "GIT_AUTHOR_EMAIL": "learner@example.com",
-    "GIT_COMMITTER_NAME": "Learner",
-    "GIT_COMMITTER_EMAIL": "learner@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "COLUMNS": "100",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_ENV}
-    proc = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
-    )
-    return proc.stdout
+KIT_ENV = {**GIT_ENV, "COLUMNS": "100"}  # a fixed width, so rich's tables wrap the same
 
 
 def make_repo(parent: Path) -> Path:
@@ -78,7 +63,7 @@ def kit(repo: Path, *argv: str) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     try:
         os.chdir(repo)
-        environ = mock.patch.dict(os.environ, {**env, **GIT_ENV}, clear=True)
+        environ = mock.patch.dict(os.environ, {**env, **KIT_ENV}, clear=True)
         with environ, redirect_stdout(out), redirect_stderr(err):
             rc = _run(list(argv))
     finally:
