@@ -42,14 +42,21 @@ def _kit_command(root: Path, name: str) -> list[str] | None:
     return [sys.executable, "-m", "tools.kit", name]
 
 
-def command_for(root: Path, check: Check) -> list[str] | None:
-    """The command line of a check, or None when this checkout cannot run it yet."""
+def command_for(root: Path, check: Check, base: str | None = None) -> list[str] | None:
+    """The command line of a check, or None when this checkout cannot run it yet.
+
+    `base` is what the branch is compared with (the task's setup commit, see
+    tools/taskkit/spec.py); the review check reviews the commits after it.
+    """
     if check.kind == "pytest":
         return [sys.executable, "-m", "pytest", *check.argv]
     if check.kind == "command":
         first = sys.executable if check.argv[0] == "python" else check.argv[0]
         return [first, *check.argv[1:]]
-    return _kit_command(root, check.kind)
+    cmd = _kit_command(root, check.kind)
+    if cmd is not None and check.kind == "review" and base is not None:
+        cmd += ["--base", base]
+    return cmd
 
 
 # pytest prints untruncated short summaries when it sees these variables, so a
@@ -67,8 +74,8 @@ def checkout_env(root: Path) -> dict[str, str]:
     return {**env, "PYTHONPATH": os.pathsep.join(paths), "PYTHONHASHSEED": "0"}
 
 
-def run_check(root: Path, check: Check) -> CheckResult:
-    cmd = command_for(root, check)
+def run_check(root: Path, check: Check, base: str | None = None) -> CheckResult:
+    cmd = command_for(root, check, base)
     if cmd is None:
         why = f"this checkout has no `./kit {check.kind}` yet, so it was not run"
         return CheckResult(check, "not available", why, 0.0)
@@ -96,13 +103,16 @@ def run_check(root: Path, check: Check) -> CheckResult:
 
 
 def run_checks(
-    root: Path, task: Task, on_start: Callable[[Check], None] | None = None
+    root: Path,
+    task: Task,
+    on_start: Callable[[Check], None] | None = None,
+    base: str | None = None,
 ) -> list[CheckResult]:
     results = []
     for check in task.checks:
         if on_start:
             on_start(check)
-        results.append(run_check(root, check))
+        results.append(run_check(root, check, base))
     return results
 
 

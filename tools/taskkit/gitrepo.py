@@ -118,3 +118,60 @@ def snapshot_commit(root: Path, message: str) -> str:
 
 def create_branch(root: Path, branch: str, commit: str) -> None:
     git(root, "branch", branch, commit)
+
+
+# Note [A task's setup commit]
+# A task may need the code in a state main must never be in: a planted bug
+# to find, say. Its directory then holds `setup.patch`, and `./kit start`
+# commits it on the new branch as the branch's first commit, whose message
+# ends with the trailer `Kit-Task-Setup: <id>`. That commit is the task's
+# base: everything that compares "the learner's work" with a reference
+# (check's review and new tests, reset, solution) compares with it, not with
+# main. It lives in git, so it survives a deleted progress file. The commit
+# is built in a scratch index (see Note [Backups without touching the tree]):
+# when the patch does not apply, nothing at all is created.
+SETUP_TRAILER = "Kit-Task-Setup"
+KIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "aten-mini kit",
+    "GIT_AUTHOR_EMAIL": "kit@aten-mini.invalid",
+    "GIT_COMMITTER_NAME": "aten-mini kit",
+    "GIT_COMMITTER_EMAIL": "kit@aten-mini.invalid",
+}
+
+
+class PatchDoesNotApply(KitError):
+    """setup.patch does not apply; the message is git's reason."""
+
+
+def setup_message(task_id: str, title: str) -> str:
+    return (
+        f"task setup: {title} (planted by ./kit start; do not revert)\n\n"
+        f"{SETUP_TRAILER}: {task_id}\n"
+    )
+
+
+def commit_patch(root: Path, parent: str, patch: Path, message: str) -> str:
+    """A new commit: `parent` with `patch` applied. See Note [A task's setup commit]."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        git(root, "read-tree", parent, env=env)
+        proc = subprocess.run(
+            ["git", "apply", "--cached", "--whitespace=nowarn", str(patch)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **env},
+        )
+        if proc.returncode != 0:
+            lines = proc.stderr.strip().splitlines()
+            raise PatchDoesNotApply(lines[0] if lines else f"git apply exited {proc.returncode}")
+        tree = git(root, "write-tree", env=env).strip()
+    return git(root, "commit-tree", tree, "-p", parent, "-m", message, env=KIT_IDENTITY).strip()
+
+
+def setup_commit(root: Path, task_id: str, ref: str = "HEAD") -> str | None:
+    """The newest commit in `ref`'s history carrying the task's setup trailer, if any."""
+    pattern = f"^{SETUP_TRAILER}: {task_id}$"
+    out = git(root, "log", "-1", "--format=%H", f"--grep={pattern}", ref, "--")
+    return out.strip() or None

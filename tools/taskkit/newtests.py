@@ -1,4 +1,4 @@
-"""The learner's own new tests: they must fail on main and pass on the branch.
+"""The learner's own new tests: they must fail on the base and pass on the branch.
 
 A PR that fixes a bug or adds an op comes with a test that shows it; a test
 that also passes without the change proves nothing. So `./kit check` finds
@@ -8,6 +8,10 @@ worktree of main under `.kit/newtests/` and runs them there: each test that
 passes on main too is reported as one that cannot fail. The scratch worktree
 has no C++ build, so a test that skips there (needs_build) is reported as not
 checked on main, never as a pass. See Note [Judging a new test on main].
+
+"main" here is the task's base: main itself, or for a task with `setup.patch`
+the setup commit `./kit start` made (see tools/taskkit/spec.py), so a test of
+a planted bug must fail with the bug and pass without it.
 """
 
 from __future__ import annotations
@@ -48,9 +52,9 @@ def is_test_file(path: str) -> bool:
     )
 
 
-def added_test_files(root: Path) -> list[str]:
-    """Test files in the working tree that main does not have."""
-    tracked = gitrepo.git(root, "diff", "--name-only", "--diff-filter=A", gitrepo.MAIN)
+def added_test_files(root: Path, base: str = gitrepo.MAIN) -> list[str]:
+    """Test files in the working tree that `base` does not have."""
+    tracked = gitrepo.git(root, "diff", "--name-only", "--diff-filter=A", base)
     untracked = gitrepo.git(root, "ls-files", "--others", "--exclude-standard")
     files = {f for f in (tracked + untracked).splitlines() if f and is_test_file(f)}
     return sorted(f for f in files if (root / f).is_file())
@@ -89,12 +93,12 @@ def _outcomes(junit: Path, files: list[str]) -> Outcomes:
     return Outcomes(passed, failed, skipped)
 
 
-def on_main(root: Path, files: list[str]) -> Outcomes:
-    """Run `files` in a scratch worktree of main (removed afterwards)."""
+def on_main(root: Path, files: list[str], base: str = gitrepo.MAIN) -> Outcomes:
+    """Run `files` in a scratch worktree of `base` (removed afterwards)."""
     wt = root / SCRATCH
     _remove(root, wt)
     wt.parent.mkdir(parents=True, exist_ok=True)
-    gitrepo.git(root, "worktree", "add", "--quiet", "--detach", str(wt), gitrepo.MAIN)
+    gitrepo.git(root, "worktree", "add", "--quiet", "--detach", str(wt), base)
     try:
         for f in files:
             (wt / f).parent.mkdir(parents=True, exist_ok=True)
@@ -114,27 +118,31 @@ def _remove(root: Path, wt: Path) -> None:
     gitrepo.git(root, "worktree", "prune")
 
 
-def judge(here: Outcomes, main: Outcomes) -> tuple[bool, list[str]]:
-    """Whether the new tests do their job, and one line per finding."""
+def judge(here: Outcomes, main: Outcomes, where: str = "main") -> tuple[bool, list[str]]:
+    """Whether the new tests do their job, and one line per finding; `where` names the base."""
     lines = [f"fails on this branch: {t}" for t in sorted(here.failed)]
-    lines += [f"cannot fail (passes on main too): {t}" for t in sorted(here.passed & main.passed)]
+    lines += [
+        f"cannot fail (passes on {where} too): {t}" for t in sorted(here.passed & main.passed)
+    ]
     good = sorted(here.passed - main.passed - main.skipped)
     unjudged = sorted(here.passed & main.skipped)
-    lines += [f"ok (fails on main, passes here): {t}" for t in good]
-    lines += [f"not judged (skipped on main, which has no build): {t}" for t in unjudged]
+    lines += [f"ok (fails on {where}, passes here): {t}" for t in good]
+    lines += [f"not judged (skipped on {where}, which has no build): {t}" for t in unjudged]
     ok = not here.failed and not (here.passed & main.passed) and bool(here.passed)
     if not here.passed and not here.failed:
         lines.append("no test ran on this branch (all skipped?)")
     return ok, lines
 
 
-def check_new_tests(root: Path, task: Task) -> CheckResult | None:
+def check_new_tests(root: Path, task: Task, base: str = gitrepo.MAIN) -> CheckResult | None:
     """The result of the new-tests check, or None when the branch adds no test file."""
-    files = added_test_files(root)
+    files = added_test_files(root, base)
     if not files:
         return None
     start = time.monotonic()
-    ok, lines = judge(run_pytest(root, files), on_main(root, files))
-    check = Check("command", NAME, ("pytest", *files), TIMEOUT_S, task.loc)
+    where = "main" if base == gitrepo.MAIN else "the task's setup commit"
+    ok, lines = judge(run_pytest(root, files), on_main(root, files, base), where)
+    name = NAME if base == gitrepo.MAIN else NAME.replace("main", "the setup commit")
+    check = Check("command", name, ("pytest", *files), TIMEOUT_S, task.loc)
     output = f"new test files: {', '.join(files)}\n" + "\n".join(lines)
     return CheckResult(check, "passed" if ok else "failed", output, time.monotonic() - start)

@@ -46,6 +46,30 @@ class Session:
         return recorded
 
 
+def task_base(root: Path, task: Task, ref: str = "HEAD") -> str:
+    """What the work on `ref` is compared with: main, or the task's setup commit.
+
+    See Note [A task's setup commit] in tools/taskkit/gitrepo.py.
+    """
+    if not task.has_setup:
+        return gitrepo.MAIN
+    commit = gitrepo.setup_commit(root, task.id, ref)
+    if commit is None:
+        raise KitError(_no_setup_commit(task, ref))
+    return commit
+
+
+def _no_setup_commit(task: Task, ref: str) -> str:
+    where = "this branch" if ref == "HEAD" else ref
+    return (
+        f"{where} lacks task {task.id}'s setup commit (trailer "
+        f"'{gitrepo.SETUP_TRAILER}: {task.id}'), so there is nothing to compare with; "
+        f"`./kit start {task.id}` (or `git switch {gitrepo.task_branch(task.id)}`) to work on "
+        f"it, or from another branch `./kit reset {task.id}` to begin it afresh (your work is "
+        "backed up)"
+    )
+
+
 def _not_on_task_branch(branch: str | None, command: str) -> str:
     where = f"branch '{branch}'" if branch else "a detached HEAD"
     return (

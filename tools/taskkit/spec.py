@@ -21,6 +21,23 @@ Example (every key but `needs_build` is required)::
       - First hint.
 
 Every problem is reported as `path/task.yaml:LINE: message`.
+
+Besides task.yaml a task directory holds `issue.md` (the task as a GitHub
+issue, printed by `./kit start`), `solution.patch` (the reference solution),
+any task-specific tests, and optionally `setup.patch`:
+
+A task that must start from a state main is never in (a planted bug to hunt
+down, an old API to migrate away from) ships that state as `setup.patch`, a
+`git diff` against main. `./kit start` applies it (as `git apply --index`
+would) and commits it as the first commit of `task/<id>`, with the message
+"task setup: <title> (planted by ./kit start; do not revert)" and the trailer
+`Kit-Task-Setup: <id>`. That commit is the task's *base*: `./kit check`
+reviews and judges new tests against it, `./kit reset` restores files to it,
+and `solution.patch` is written against it (main + setup.patch), not against
+main. `./kit dev verify` applies setup.patch first, requires the checks to
+fail there, then applies solution.patch on top and requires them to pass.
+If setup.patch no longer applies to main, `start` creates nothing and says
+so. See Note [A task's setup commit] in tools/taskkit/gitrepo.py.
 """
 
 from __future__ import annotations
@@ -95,6 +112,15 @@ class Task:
     @property
     def solution_path(self) -> Path:
         return self.directory / "solution.patch"
+
+    @property
+    def setup_path(self) -> Path:
+        """The optional patch `./kit start` commits first (see the module docstring)."""
+        return self.directory / "setup.patch"
+
+    @property
+    def has_setup(self) -> bool:
+        return self.setup_path.is_file()
 
 
 class TaskSpecError(KitError):

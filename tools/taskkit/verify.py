@@ -4,6 +4,8 @@ Per task, in a scratch worktree `.kit/verify/<id>` of the base commit (HEAD
 unless told otherwise), with the checkout's current `tools/tasks/` copied in
 so that uncommitted task edits are verified too:
 
+0. for a task with `setup.patch`: it must apply, and is committed just as
+   `./kit start` does (tools/taskkit/spec.py); that commit is the task's base;
 1. the checks run and must not pass (a task that passes unsolved teaches nothing);
 2. `solution.patch` must apply (`git apply`), else the patch is out of date;
 3. the checks run again and must pass.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.taskkit import checks as checks_mod
+from tools.taskkit import gitrepo
 from tools.taskkit.catalog import TASKS_DIR
 from tools.taskkit.gitrepo import git
 from tools.taskkit.spec import Check, Task
@@ -90,9 +93,11 @@ def _apply(worktree: Path, patch: Path) -> str | None:
     return lines[0] if lines else f"git apply exited {proc.returncode}"
 
 
-def _run(worktree: Path, task: Task, build: Check | None) -> list[checks_mod.CheckResult]:
+def _run(
+    worktree: Path, task: Task, build: Check | None, base: str | None
+) -> list[checks_mod.CheckResult]:
     todo = ([build] if build else []) + list(task.checks)
-    return [checks_mod.run_check(worktree, c) for c in todo]
+    return [checks_mod.run_check(worktree, c, base) for c in todo]
 
 
 def _build_check(worktree: Path, task: Task) -> Check | None:
@@ -147,18 +152,33 @@ def verify_task(root: Path, task: Task, base: str, keep: bool = False) -> Verdic
             _remove_worktree(root, wt)
 
 
+def _commit_setup(wt: Path, task: Task) -> str:
+    """Commit setup.patch on the worktree's HEAD and check it out, as `./kit start` does."""
+    patch = wt / TASKS_DIR / task.id / "setup.patch"
+    message = gitrepo.setup_message(task.id, task.title)
+    commit = gitrepo.commit_patch(wt, "HEAD", patch, message)
+    git(wt, "checkout", "--quiet", "--detach", commit)
+    return commit
+
+
 def _verify_in(wt: Path, task: Task, base: str, start: float) -> Verdict:
     def verdict(unsolved: str, solved: str, problem: str | None) -> Verdict:
         return Verdict(task, unsolved, solved, problem, time.monotonic() - start)
 
+    task_base = None
+    if task.has_setup:
+        try:
+            task_base = _commit_setup(wt, task)
+        except gitrepo.PatchDoesNotApply as e:
+            return verdict("-", "-", f"setup.patch no longer applies to {base} ({e})")
     build = _build_check(wt, task)
-    if checks_mod.passed(_run(wt, task, build)):
+    if checks_mod.passed(_run(wt, task, build, task_base)):
         return verdict("passes", "-", "its checks pass without the solution")
     why = _apply(wt, wt / TASKS_DIR / task.id / "solution.patch")
     if why is not None:
-        problem = f"solution.patch no longer applies to {base} ({why})"
-        return verdict("fails", "-", problem)
-    solved = _run(wt, task, build)
+        against = f"{base} + setup.patch" if task.has_setup else base
+        return verdict("fails", "-", f"solution.patch no longer applies to {against} ({why})")
+    solved = _run(wt, task, build, task_base)
     if not checks_mod.passed(solved):
         return verdict("fails", "fails", f"fails with its solution: {_why_failed(solved)}")
     return verdict("fails", "passes", None)

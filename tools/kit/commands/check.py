@@ -6,7 +6,9 @@ every check of its task.yaml runs; a table says which passed. On failure the
 first failing check's output tail is shown with the next hint (each hint is
 shown once; `./kit hint` repeats them). Test files the branch adds under
 `test/` are checked too: they must fail on main and pass here
-(tools/taskkit/newtests.py).
+(tools/taskkit/newtests.py). For a task with a `setup.patch`, "main" is the
+task's setup commit: the review bot reviews the commits after it, and new
+tests must fail on it (see tools/taskkit/spec.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tools.kit.ui import info
 from tools.taskkit import checks as checks_mod
 from tools.taskkit import newtests
 from tools.taskkit.checks import CheckResult
-from tools.taskkit.session import Session, console, open_session
+from tools.taskkit.session import Session, console, open_session, task_base
 from tools.taskkit.spec import Check, Task
 
 NAME = "check"
@@ -41,12 +43,12 @@ def _build_check(s: Session, task: Task) -> Check | None:
     return Check("command", "build (incremental)", tuple(cmd), 7200, task.loc)
 
 
-def _new_tests(s: Session, task: Task, so_far: list[CheckResult]) -> list[CheckResult]:
+def _new_tests(s: Session, task: Task, so_far: list[CheckResult], base: str) -> list[CheckResult]:
     """The learner's own new tests (see tools/taskkit/newtests.py), once the build is fine."""
     if any(r.check.name.startswith("build") and r.status == "failed" for r in so_far):
         return []
     info(f"-> {newtests.NAME}")
-    result = newtests.check_new_tests(s.root, task)
+    result = newtests.check_new_tests(s.root, task, base)
     if result is None:
         info("   (this branch adds no test file under test/; a PR usually does)")
         return []
@@ -96,6 +98,7 @@ def _mark_passed(s: Session, task: Task) -> None:
 
 def check_task(s: Session, task: Task, *, build: bool) -> bool:
     """Run the task's checks in the checkout, print the report; True when it passes."""
+    base = task_base(s.root, task)
     todo = list(task.checks)
     build_check = _build_check(s, task) if build else None
     if build_check is not None:
@@ -103,10 +106,10 @@ def check_task(s: Session, task: Task, *, build: bool) -> bool:
     results: list[CheckResult] = []
     for check in todo:
         info(f"-> {check.name}")
-        results.append(checks_mod.run_check(s.root, check))
+        results.append(checks_mod.run_check(s.root, check, base))
         if check is build_check and results[-1].status == "failed":
             break
-    results += _new_tests(s, task, results)
+    results += _new_tests(s, task, results, base)
     out = console()
     out.print(_results_table(task, results))
     for r in results:

@@ -5,23 +5,30 @@ changes and new files included (see Note [Backups without touching the tree]
 in tools/taskkit/gitrepo.py). Then:
 
 - on the task's branch: the task's files, and every tracked file that differs
-  from main, get main's content back (in the index and the working tree);
-- elsewhere: the branch `task/<id>` is moved back to main.
+  from the task's base, get the base's content back (in the index and the
+  working tree);
+- elsewhere: the branch `task/<id>` is moved back to its start point.
 
-Nothing is lost: `git checkout <backup> -- <file>` brings any file back.
+The base is main, or for a task with a `setup.patch` its setup commit (see
+tools/taskkit/spec.py): a reset never removes the state the task starts from.
+Off the branch, such a task's branch restarts from a fresh setup commit on
+today's main, made before anything moves, so a patch that no longer applies
+changes nothing. Nothing is lost: `git checkout <backup> -- <file>` brings
+any file back.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from tools.kit.commands.start import setup_start_point
 from tools.kit.ui import KitError, info
 from tools.taskkit import gitrepo
-from tools.taskkit.session import Session, open_session
+from tools.taskkit.session import Session, open_session, task_base
 from tools.taskkit.spec import Task
 
 NAME = "reset"
-HELP = "start a task over: back up your work to a branch, then restore main's files"
+HELP = "start a task over: back up your work to a branch, then restore the task's start state"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,14 +44,12 @@ def _backup_name(s: Session, task: Task) -> str:
     return name
 
 
-def _restore_files(s: Session, task: Task) -> list[str]:
-    paths = sorted(set(task.files) | set(gitrepo.files_differing_from(s.root, gitrepo.MAIN)))
+def _restore_files(s: Session, task: Task, base: str) -> list[str]:
+    paths = sorted(set(task.files) | set(gitrepo.files_differing_from(s.root, base)))
     restored = []
     for path in paths:
-        if gitrepo.exists_in(s.root, gitrepo.MAIN, path):
-            gitrepo.git(
-                s.root, "restore", "--source", gitrepo.MAIN, "--staged", "--worktree", "--", path
-            )
+        if gitrepo.exists_in(s.root, base, path):
+            gitrepo.git(s.root, "restore", "--source", base, "--staged", "--worktree", "--", path)
             restored.append(path)
         elif (s.root / path).exists() and _is_tracked(s, path):
             gitrepo.git(s.root, "rm", "--quiet", "--force", "--", path)
@@ -56,6 +61,27 @@ def _is_tracked(s: Session, path: str) -> bool:
     return bool(gitrepo.git(s.root, "ls-files", "--", path).strip())
 
 
+def _base_name(task: Task) -> str:
+    return "its setup commit" if task.has_setup else gitrepo.MAIN
+
+
+def _reset_here(s: Session, task: Task, backup: str) -> str:
+    base = task_base(s.root, task)  # before the backup: no backup for a refused reset
+    commit = gitrepo.snapshot_commit(s.root, f"kit: backup of task {task.id} before reset")
+    gitrepo.create_branch(s.root, backup, commit)
+    restored = _restore_files(s, task, base)
+    listed = ", ".join(restored) or "(nothing differed)"
+    return f"restored {_base_name(task)}'s version of: {listed}"
+
+
+def _reset_elsewhere(s: Session, task: Task, branch: str, backup: str) -> str:
+    start_point = setup_start_point(s, task) if task.has_setup else gitrepo.MAIN
+    gitrepo.create_branch(s.root, backup, branch)
+    gitrepo.git(s.root, "branch", "--force", branch, start_point)
+    setup = " plus a fresh setup commit" if task.has_setup else ""
+    return f"branch {branch} now starts again from {gitrepo.MAIN}{setup}"
+
+
 def run(args: argparse.Namespace) -> int:
     s = open_session()
     task = s.find(args.task)
@@ -64,14 +90,9 @@ def run(args: argparse.Namespace) -> int:
         raise KitError(f"task '{task.id}' was never started (no branch {branch}); nothing to reset")
     backup = _backup_name(s, task)
     if s.branch == branch:
-        commit = gitrepo.snapshot_commit(s.root, f"kit: backup of task {task.id} before reset")
-        gitrepo.create_branch(s.root, backup, commit)
-        restored = _restore_files(s, task)
-        what = f"restored main's version of: {', '.join(restored) or '(nothing differed)'}"
+        what = _reset_here(s, task, backup)
     else:
-        gitrepo.create_branch(s.root, backup, branch)
-        gitrepo.git(s.root, "branch", "--force", branch, gitrepo.MAIN)
-        what = f"branch {branch} now starts again from {gitrepo.MAIN}"
+        what = _reset_elsewhere(s, task, branch, backup)
     entry = s.progress.of(task.id)
     entry.status, entry.passed_at = "started", None
     entry.backups.append(backup)

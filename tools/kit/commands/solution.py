@@ -2,6 +2,8 @@
 
 Printed as the patch it is (`./kit solution > ref.patch` keeps a copy). Before
 the task passes, `--reveal` is needed: reading it first spoils the exercise.
+For a task with a `setup.patch` the solution is a diff against the task's
+setup commit (main plus setup.patch), and a note on stderr says so.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tools.kit.ui import KitError
+from tools.kit.ui import KitError, info
+from tools.taskkit import gitrepo
 from tools.taskkit.session import open_session
 
 NAME = "solution"
@@ -28,6 +31,11 @@ def run(args: argparse.Namespace) -> int:
         raise KitError(
             f"task '{task.id}' has not passed yet; `./kit check` it first, or "
             f"`./kit solution {task.id} --reveal` to see the reference solution anyway"
+        )
+    if task.has_setup:
+        info(
+            f"note: this diff is against the task's setup commit (main + setup.patch, the first "
+            f"commit of {gitrepo.task_branch(task.id)}), not against main"
         )
     sys.stdout.write(task.solution_path.read_text(encoding="utf-8"))
     return 0

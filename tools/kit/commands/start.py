@@ -1,7 +1,10 @@
 """`./kit start <task>`: a branch `task/<id>` from main, and the task's issue.
 
 Refuses when tracked files have uncommitted changes (switching branches would
-carry them into the task, or fail); untracked files are left alone.
+carry them into the task, or fail); untracked files are left alone. A task
+with a `setup.patch` (a planted bug, say) gets it as the branch's first commit;
+when it does not apply, nothing is created (see Note [A task's setup commit]
+in tools/taskkit/gitrepo.py).
 """
 
 from __future__ import annotations
@@ -44,6 +47,20 @@ def _refuse_if_dirty(s: Session, task: Task) -> None:
         )
 
 
+def setup_start_point(s: Session, task: Task) -> str:
+    """A new commit: main with the task's setup.patch applied; KitError if it does not apply."""
+    message = gitrepo.setup_message(task.id, task.title)
+    try:
+        return gitrepo.commit_patch(s.root, gitrepo.MAIN, task.setup_path, message)
+    except gitrepo.PatchDoesNotApply as e:
+        patch = task.setup_path.relative_to(s.root).as_posix()
+        raise KitError(
+            f"{patch} does not apply to {gitrepo.MAIN} ({e}); nothing was created. If you "
+            f"committed to {gitrepo.MAIN} yourself, that change clashes with the task: start it "
+            "from an unchanged main; otherwise the task is out of date (report it)"
+        ) from None
+
+
 def _warn_prerequisites(s: Session, task: Task) -> None:
     for pre in task.prerequisites:
         if s.progress.peek(pre).status != "passed":
@@ -58,12 +75,16 @@ def run(args: argparse.Namespace) -> int:
     _refuse_if_dirty(s, task)
     if not gitrepo.branch_exists(s.root, gitrepo.MAIN):
         raise KitError(f"this clone has no branch '{gitrepo.MAIN}' to start tasks from")
-    gitrepo.git(s.root, "switch", "--quiet", "-c", branch, gitrepo.MAIN)
+    start_point = setup_start_point(s, task) if task.has_setup else gitrepo.MAIN
+    gitrepo.git(s.root, "switch", "--quiet", "-c", branch, start_point)
     entry = s.progress.of(task.id)
     entry.status, entry.started_at = "started", time.strftime("%Y-%m-%dT%H:%M:%S")
     s.progress.save()
     _warn_prerequisites(s, task)
     out = console()
     out.print(task.issue_path.read_text(encoding="utf-8"), markup=False)
+    if task.has_setup:
+        first = gitrepo.setup_message(task.id, task.title).splitlines()[0]
+        info(f"the branch's first commit, '{first}', sets up the state the issue describes")
     info(f"on branch {branch}; when you are done: `./kit check` (or `./kit watch`)")
     return 0
