@@ -1,1 +1,1 @@
-"""The kit's OpInfo framework: core (records), samples, op_db, checks, params."""
+"""The kit's OpInfo framework: core (records), samples, op_db, checks, params, todos."""

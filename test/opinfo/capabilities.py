@@ -16,9 +16,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
+
+if TYPE_CHECKING:
+    from opinfo.core import OpInfo
 
 HERE = Path(__file__).resolve().parent
 ENV = "ATEN_MINI_CPU_CAPABILITY"
@@ -26,18 +29,26 @@ ENV = "ATEN_MINI_CPU_CAPABILITY"
 Results = dict[str, Any]  # "op|dtype|index" -> tensor or error line; "|capability" -> name
 
 
+def sample_results(op: OpInfo, dtype: torch.dtype) -> Results:
+    """What `op` gives on each of its CPU samples of `dtype` (seeded): tensor or error line."""
+    from opinfo.checks import error_line, run
+
+    torch.manual_seed(0)
+    results: Results = {}
+    for i, s in enumerate(op.sample_inputs("cpu", dtype)):
+        value, exc = run(op, s)
+        results[f"{op.name}|{dtype}|{i}"] = error_line(exc) if exc else value
+    return results
+
+
 def run_all_samples() -> Results:
     import aten_mini
-    from opinfo.checks import error_line, run
     from opinfo.op_db import op_db
 
     results: Results = {}
     for op in op_db:
         for dtype in op.supported_dtypes("cpu"):
-            torch.manual_seed(0)
-            for i, s in enumerate(op.sample_inputs("cpu", dtype)):
-                value, exc = run(op, s)
-                results[f"{op.name}|{dtype}|{i}"] = error_line(exc) if exc else value
+            results |= sample_results(op, dtype)
     # Without the introspection binding the switch cannot be verified.
     ran = getattr(aten_mini._C, "_cpu_capability", lambda: os.environ[ENV])()
     results["|capability"] = ran

@@ -12,11 +12,13 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
+from opinfo import todos
 from opinfo.core import (
     ALL_DTYPES,
     LazyOp,
@@ -33,11 +35,18 @@ class CheckFailure(AssertionError):
     """A generic check found problems; the message lists them."""
 
 
-def fail(op: OpInfo, where: str, summary: str, problems: list[str], hint: str = "") -> NoReturn:
-    lines = [f"{op!r} {where}: {summary}"]
-    lines += [f"  - {p}" for p in problems[:MAX_LISTED]]
-    if len(problems) > MAX_LISTED:
-        lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
+def fail(
+    op: OpInfo,
+    where: str,
+    summary: str,
+    problems: list[str],
+    hint: str = "",
+    listed: int = MAX_LISTED,
+) -> NoReturn:
+    lines = [f"{op!r}{' ' + where if where else ''}: {summary}"]
+    lines += [f"  - {p}" for p in problems[:listed]]
+    if len(problems) > listed:
+        lines.append(f"  ... and {len(problems) - listed} more")
     if hint:
         lines.append(hint)
     raise CheckFailure("\n".join(lines))
@@ -94,8 +103,37 @@ def samples_of(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]
     return samples
 
 
+def per_sample(
+    samples: Iterable[SampleInput], problem: Callable[[SampleInput], str | None]
+) -> list[str]:
+    """`"<sample>: <problem>"` for each of `samples` that has a problem."""
+    return [f"{s}: {why}" for s in samples if (why := problem(s))]
+
+
 def small(samples: Iterable[SampleInput], limit: int = 100_000) -> list[SampleInput]:
     return [s for s in samples if all(t.numel() <= limit for t in s.tensors())]
+
+
+# Note [A check must run on something]
+# A check that compares the op with itself (another memory layout, another
+# CPU capability, another device) has nothing to compare on a sample the op
+# rejects, and used to pass it by. A kernel that raises on every sample then
+# passed the whole check. So such a check counts the samples it really
+# compared and fails when there are none, naming the first error the op gave
+# (a sample the op should not reject fails test_reference too). An op with no
+# such sample by design says so with a reason: `DecorateInfo("skip", "<why>",
+# test="test_<check>")` in its OpInfo's skips.
+NOTHING_RAN_HINT = (
+    "Nothing was compared. Make the op run (the error above says where), or, if it "
+    'has no such sample by design, add DecorateInfo("skip", "<why>", test="{test}") '
+    "to its skips in test/opinfo/op_db.py."
+)
+
+
+def nothing_ran(op: OpInfo, where: str, test: str, errors: list[str]) -> NoReturn:
+    """Fails a check that compared no sample. See Note [A check must run on something]."""
+    summary = "no sample ran, so nothing was compared"
+    fail(op, where, summary, errors[:1], NOTHING_RAN_HINT.format(test=test))
 
 
 # Note [Reduced-precision references]
@@ -116,17 +154,31 @@ def reference(op: OpInfo, sample: SampleInput) -> tuple[Any, BaseException | Non
     return (expected, None) if exc is not None else (precise.to(expected.dtype), None)
 
 
-def compare_to_ref(op: OpInfo, fn: Callable[..., Any], sample: SampleInput) -> str | None:
-    """What is wrong with `fn` on `sample` compared with `op.ref`, or None."""
-    expected, ref_exc = reference(op, sample)
-    actual, exc = run(fn, sample)
-    if ref_exc is not None:
-        if exc is None:
-            return f"the reference raises ({error_line(ref_exc)}) but the op returns a result"
-        return None
+Outcome = tuple[Any, BaseException | None]  # what run() gives
+
+
+def outcome_problem(
+    want: Outcome, got: Outcome, compare: Callable[[Any, Any], str | None], raises: str
+) -> str | None:
+    """What is wrong with `got` given `want`: it must raise where `want` raised (else
+    "`raises` ... returns/succeeds"), give a result where `want` did, and then `compare`."""
+    expected, want_exc = want
+    actual, exc = got
+    if want_exc is not None:
+        return None if exc is not None else raises.format(error=error_line(want_exc))
     if exc is not None:
         return f"raised {error_line(exc)}"
-    return mismatch(actual, expected, op)
+    return compare(actual, expected)
+
+
+def compare_to_ref(op: OpInfo, fn: Callable[..., Any], sample: SampleInput) -> str | None:
+    """What is wrong with `fn` on `sample` compared with `op.ref`, or None."""
+    return outcome_problem(
+        reference(op, sample),
+        run(fn, sample),
+        lambda actual, expected: mismatch(actual, expected, op),
+        "the reference raises ({error}) but the op returns a result",
+    )
 
 
 # --------------------------------------------------------------------------- reference
@@ -136,11 +188,7 @@ def check_reference(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """Every sample gives the reference's result (or raises where the reference does)."""
     samples = samples_of(op, device, dtype)
     assert op.op is not None
-    problems = []
-    for s in samples:
-        why = compare_to_ref(op, op.op, s)
-        if why:
-            problems.append(f"{s}: {why}")
+    problems = per_sample(samples, lambda s: compare_to_ref(op, op.op, s))
     if problems:
         summary = f"{len(problems)} of {len(samples)} samples differ from the reference"
         fail(op, where_str(device, dtype), summary, problems)
@@ -286,7 +334,7 @@ def check_out(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """out= gives the reference result, resizes, honours strides and rejects bad outs."""
     samples = samples_of(op, device, dtype)
     if not op.supports_out:
-        return check_no_out(op, device, samples[0])
+        return check_no_out(op, device, samples)
     problems: list[str] = []
     tested = 0
     for s in samples:
@@ -304,8 +352,17 @@ def check_out(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     return None
 
 
-def check_no_out(op: OpInfo, device: str, s: SampleInput) -> None:
+def check_no_out(op: OpInfo, device: str, samples: list[SampleInput]) -> None:
+    """out= raises, on a sample that runs without it (else the error proves nothing)."""
     assert op.op is not None
+    errors = []
+    for s in samples:
+        _, exc = run(op.op, s)
+        if exc is None:
+            break
+        errors.append(f"{s}: raised {error_line(exc)}")
+    else:  # See Note [A check must run on something]
+        nothing_ran(op, where_str(device), "test_out", errors)
     out = torch.empty(0, device=device)
     _, exc = run(with_out(op, out), s)
     if exc is None:
@@ -336,18 +393,19 @@ def ref_inplace_result(op: OpInfo, s: SampleInput) -> tuple[Any, BaseException |
 
 def inplace_problem(op: OpInfo, s: SampleInput) -> str | None:
     assert op.inplace_variant is not None
-    expected, ref_exc = ref_inplace_result(op, s)
     copy = s.clone()
-    result, exc = run(op.inplace_variant, copy)
-    if ref_exc is not None:
-        if exc is None:
-            return f"torch raises ({error_line(ref_exc)}) but the in-place variant succeeds"
-        return None
-    if exc is not None:
-        return f"raised {error_line(exc)}"
-    if result is not copy.input:
-        return "the in-place variant must return self"
-    return mismatch(copy.input, expected, op)
+
+    def compare(result: Any, expected: Any) -> str | None:
+        if result is not copy.input:
+            return "the in-place variant must return self"
+        return mismatch(copy.input, expected, op)
+
+    return outcome_problem(
+        ref_inplace_result(op, s),
+        run(op.inplace_variant, copy),
+        compare,
+        "torch raises ({error}) but the in-place variant succeeds",
+    )
 
 
 def check_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
@@ -355,11 +413,7 @@ def check_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     samples = samples_of(op, device, dtype)
     if not op.supports_inplace:
         return check_no_inplace(op)
-    problems = []
-    for s in samples:
-        why = inplace_problem(op, s)
-        if why:
-            problems.append(f"{s}: {why}")
+    problems = per_sample(samples, lambda s: inplace_problem(op, s))
     if problems:
         fail(op, where_str(device, dtype), "the in-place variant is wrong", problems)
     return None
@@ -409,19 +463,26 @@ def layout_variants(s: SampleInput, base: SampleInput) -> Iterable[tuple[str, Sa
 
 
 def check_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    """Non-contiguous and channels-last inputs give the result of contiguous ones."""
+    """Non-contiguous and channels-last inputs give the result of contiguous ones.
+
+    See Note [A check must run on something].
+    """
     assert op.op is not None
-    problems = []
-    for s in small(samples_of(op, device, dtype)):
+    problems, errors = [], []
+    samples = small(samples_of(op, device, dtype))
+    for s in samples:
         base = s.transform(lambda t: t.contiguous())
         expected, exc = run(op.op, base)
-        if exc is not None:
-            continue  # the reference and dtype checks report failing samples
+        if exc is not None:  # test_reference says whether it should have run
+            errors.append(f"{base}: raised {error_line(exc)}")
+            continue
         for label, changed in layout_variants(s, base):
             actual, exc = run(op.op, changed)
             why = error_line(exc) if exc else mismatch(actual, expected, op)
             if why:
                 problems.append(f"{label} input differs from contiguous: {changed}: {why}")
+    if len(errors) == len(samples):
+        nothing_ran(op, where_str(device, dtype), "test_layouts", errors)
     if problems:
         fail(op, where_str(device, dtype), "the result depends on the memory layout", problems)
 
@@ -433,7 +494,10 @@ def check_error_inputs(op: OpInfo, device: str) -> None:
     """Every error input raises the expected exception with the expected message."""
     assert op.op is not None
     problems = []
-    for e in op.error_inputs(device):
+    error_inputs = list(op.error_inputs(device))
+    if not error_inputs:
+        fail(op, where_str(device), "error_inputs_func yields no error input", [])
+    for e in error_inputs:
         _, exc = run(op.op, e.sample)
         want = f"{e.error_type.__name__} matching {e.error_regex!r}"
         if exc is None:
@@ -442,6 +506,18 @@ def check_error_inputs(op: OpInfo, device: str) -> None:
             problems.append(f"{e.sample}: raised {error_line(exc)}; expected {want}")
     if problems:
         fail(op, where_str(device), "error inputs are not rejected as expected", problems)
+
+
+# --------------------------------------------------------------------------- TODOs
+
+
+def check_todos(op: OpInfo, root: Path = todos.ROOT) -> None:
+    """No `TODO(new-op)` is left in the op's parts (see opinfo/todos.py)."""
+    found = todos.todos(root, op.name)
+    if found:
+        summary = f"{len(found)} {todos.MARKER} markers left in its files"
+        hint = "Do what each one says, then delete it."
+        fail(op, "", summary, [f"{h}: {h.text}" for h in found], hint, listed=len(found))
 
 
 # --------------------------------------------------------------------------- devices
@@ -457,17 +533,21 @@ def compare_results(op: OpInfo, got: Any, want: Any) -> str | None:
 def check_cuda_vs_cpu(op: OpInfo, dtype: torch.dtype) -> None:
     """The CUDA kernel gives the CPU kernel's result on every sample."""
     assert op.op is not None
-    problems = []
-    for s in samples_of(op, "cpu", dtype):
+    problems, errors = [], []
+    samples = samples_of(op, "cpu", dtype)
+    for s in samples:
         want, want_exc = run(op.op, s)
         got, got_exc = run(op.op, s.transform(lambda t: t.cuda()))
         if want_exc is not None or got_exc is not None:
+            errors.append(f"{s}: cpu: {want_exc or 'ok'}; cuda: {got_exc or 'ok'}")
             if (want_exc is None) != (got_exc is None):
-                problems.append(f"{s}: cpu: {want_exc or 'ok'}; cuda: {got_exc or 'ok'}")
+                problems.append(errors[-1])
             continue
         why = mismatch(got.cpu(), want, op)
         if why:
             problems.append(f"{s}: {why}")
+    if len(errors) == len(samples):
+        nothing_ran(op, f"with {dtype_name(dtype)}", "test_cuda_vs_cpu", errors)
     if problems:
         fail(op, f"with {dtype_name(dtype)}", "CUDA and CPU results differ", problems)
 
@@ -631,7 +711,17 @@ def check_compile(op: OpInfo, device: str, backend: str = "aot_eager", samples: 
     See Note [What the compile check calls].
     """
     dtype = torch.float32 if torch.float32 in op.supported_dtypes(device) else op.dtypes[0]
-    chosen = small(samples_of(op, device, dtype), limit=1000)[:samples]
+    chosen, errors = [], []
+    for s in small(samples_of(op, device, dtype), limit=1000):
+        _, exc = run(op.op, s)  # type: ignore[arg-type]
+        if exc is None:
+            chosen.append(s)
+        else:  # test_reference says whether it should have run
+            errors.append(f"{s}: raised {error_line(exc)}")
+        if len(chosen) == samples:
+            break
+    if not chosen:  # See Note [A check must run on something]
+        nothing_ran(op, where_str(device, dtype), "test_compile", errors)
     problems = []
     for s in chosen:
         for label, fn, dynamic in compile_targets(op):
@@ -657,7 +747,9 @@ def compile_problem(
     def small_fn(x: Any, *args: Any) -> Any:
         return fn(x, *args, **kwargs)
 
-    expected = s.call(fn)
+    expected, exc = run(fn, s)
+    if exc is not None:
+        return f"the eager call raised {error_line(exc)}"
     try:
         actual = compiled(small_fn, backend, dynamic)(s.input, *s.args)
     except Exception as exc:
@@ -724,6 +816,9 @@ def check_capabilities(op: OpInfo, dtype: torch.dtype, results: dict[str, dict[s
     keys = [k for k in base if k.startswith(f"{op.name}|{dtype}|")]
     if not keys:
         fail(op, f"with {dtype_name(dtype)}", "no capability results were recorded", [])
+    errors = [f"sample {k.rsplit('|', 1)[1]}: {base[k]}" for k in keys if isinstance(base[k], str)]
+    if len(errors) == len(keys):  # See Note [A check must run on something]
+        nothing_ran(op, f"with {dtype_name(dtype)}", "test_cpu_capabilities", errors)
     problems = []
     for cap, got in results.items():
         for key in keys:
@@ -807,11 +902,7 @@ def gradcheck_problem(op: OpInfo, s: SampleInput, second_order: bool) -> str | N
 def check_grad(op: OpInfo, device: str, dtype: torch.dtype, second_order: bool) -> None:
     name = "gradgradcheck" if second_order else "gradcheck"
     samples = grad_samples(op, device, dtype)
-    problems = []
-    for s in samples:
-        why = gradcheck_problem(op, s, second_order)
-        if why:
-            problems.append(f"{s}: {why}")
+    problems = per_sample(samples, lambda s: gradcheck_problem(op, s, second_order))
     if problems:
         summary = f"{name} fails on {len(problems)} of {len(samples)} samples"
         fail(op, where_str(device, dtype), summary, problems, GRAD_HINT)
@@ -865,15 +956,13 @@ def check_inplace_grad(op: OpInfo, device: str, dtype: torch.dtype = torch.float
     It runs on the samples whose self requires grad and can hold the result;
     check_inplace already tests that the others raise.
     """
-    samples = grad_samples(op, device, dtype)
-    samples = [s for s in samples if is_differentiable(s.input) and writes_into_self(op, s)]
+    candidates = [s for s in grad_samples(op, device, dtype) if is_differentiable(s.input)]
+    samples = [s for s in candidates if writes_into_self(op, s)]
     if not samples:
-        fail(op, where_str(device, dtype), "no sample can run in place with a gradient", [])
-    problems = []
-    for s in samples:
-        why = inplace_grad_problem(op, s)
-        if why:
-            problems.append(f"{s}: {why}")
+        errors = [f"{s}: raised {error_line(exc)}" for s in candidates if (exc := run(op, s)[1])]
+        summary = "no sample can run in place with a gradient"
+        fail(op, where_str(device, dtype), summary, errors[:1])
+    problems = per_sample(samples, lambda s: inplace_grad_problem(op, s))
     if problems:
         summary = "the backward of the in-place variant differs from the out-of-place one"
         fail(op, where_str(device, dtype), summary, problems, GRAD_HINT)

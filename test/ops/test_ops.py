@@ -60,6 +60,15 @@ def test_errors(op: OpInfo, device: str, dtype: None) -> None:
     checks.check_error_inputs(op, device)
 
 
+# Reads files only; in this module so that `-k <op>` on it (as task checks run it)
+# includes it. See test/opinfo/todos.py.
+@pytest.mark.parametrize(
+    "op, device, dtype", op_params("test_todos", dtypes="none", devices=["cpu"])
+)
+def test_todos(op: OpInfo, device: str, dtype: None) -> None:
+    checks.check_todos(op)
+
+
 @pytest.fixture(scope="session")
 def capability_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What every sample gives under each CPU capability this machine runs."""
