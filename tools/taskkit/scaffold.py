@@ -15,20 +15,38 @@ from torchgen_mini.model import (
     BaseType,
     FunctionSchema,
     NativeFunction,
+    OptionalType,
 )
 
 # Note [What new-op scaffolds]
 # One pointwise-shaped op `foo` with one or two Tensor inputs and one Tensor
 # result: the YAML entries (functional, and `foo_` / `foo.out` when asked)
-# sharing one DispatchStub `foo_stub: void(at::TensorIteratorBase&)`; a
+# sharing one DispatchStub `foo_stub: void(at::TensorIteratorBase&)`, each
+# tagged `pointwise` with a `shape_function` (its fake kernel, so
+# torch.compile and opcheck work; see Note [Choosing the shape function]); a
 # device-generic `native/Foo.cpp` that builds a broadcasting, type-promoting
 # TensorIterator and calls the stub; loops in `native/cpu/FooKernel.cpp` and
 # `native/cuda/FooKernel.cu` that fail with
 # "TODO(new-op): implement foo in <that file>"; an OpInfo, a docstring whose
 # example is still to be written, and `not_implemented` derivative formulas.
 # So the build succeeds at once, and every test of the op fails naming the
-# file to edit. Other shapes (reductions, several results) are written by
-# hand: CONTRIBUTING.md, "Adding an op end-to-end".
+# file to edit (test_todos in test/ops/test_ops.py fails on every
+# `TODO(new-op)` marker left, with its file:line). Other shapes (reductions,
+# several results) are written by hand: CONTRIBUTING.md, "Adding an op
+# end-to-end".
+
+# Note [Choosing the shape function]
+# The scaffolded TensorIterator promotes the Tensor inputs to their common
+# dtype and nothing else, which is `pointwise` of those tensors in
+# python/aten_mini/_shape_functions.py: the bare name when the schema has
+# only tensors, `pointwise(self, other)` when it has other arguments too
+# (ints, floats and bools are parameters of the op, like softplus's beta).
+# Two kinds of argument can change the result's dtype, and only the op's
+# author knows whether they do: a Scalar (an operand like add.Scalar's `other`
+# takes part in type promotion; a parameter like alpha does not) and a
+# ScalarType (`dtype=`). For those the entry keeps the tensors-only choice,
+# which matches the scaffolded kernel, under a TODO(new-op) comment saying
+# what to choose instead.
 
 
 @dataclass(frozen=True)
@@ -88,17 +106,64 @@ def out_schema(f: FunctionSchema) -> FunctionSchema:
 
 
 def yaml_entries(p: Plan) -> str:
-    blocks = [
-        f"- func: {p.functional}\n  variants: function\n  dispatch:\n"
-        f"    {_keys(p)}: {p.name}\n  dispatch_stub:\n    {p.stub}: void(at::TensorIteratorBase&)\n"
-    ]
+    shape, todo = shape_function(p)
+    stub = f"  dispatch_stub:\n    {p.stub}: void(at::TensorIteratorBase&)\n"
+    blocks = [_entry(p, p.functional, p.name, stub + todo, shape)]
     if p.inplace is not None:
-        blocks.append(
-            f"- func: {p.inplace}\n  variants: function\n  dispatch:\n    {_keys(p)}: {p.name}_\n"
-        )
+        blocks.append(_entry(p, p.inplace, p.name + "_", "", shape))
     if p.out is not None:
-        blocks.append(f"- func: {p.out}\n  dispatch:\n    {_keys(p)}: {p.name}_out\n")
+        blocks.append(_entry(p, p.out, p.name + "_out", "", shape))
     return "\n".join(blocks)
+
+
+def _entry(p: Plan, f: FunctionSchema, kernel: str, extra: str, shape: str) -> str:
+    """One YAML entry, keys in the order the native-yaml lint wants; `extra` before the shape."""
+    variants = "" if f is p.out else "  variants: function\n"
+    dispatch = f"  dispatch:\n    {_keys(p)}: {kernel}\n"
+    return f"- func: {f}\n{variants}{dispatch}  tags: pointwise\n{extra}  shape_function: {shape}\n"
+
+
+def shape_function(p: Plan) -> tuple[str, str]:
+    """(`shape_function` value, TODO comment or ""). See Note [Choosing the shape function]."""
+    args = p.functional.arguments.flat_non_out
+    tensors = [a.name for a in args if _is_tensor(a)]
+    shape = "pointwise" if len(tensors) == len(args) else f"pointwise({', '.join(tensors)})"
+    scalars = [a.name for a in args if _base(a) == BaseTy.Scalar]
+    dtypes = [a.name for a in args if _base(a) == BaseTy.ScalarType]
+    lines = _scalar_todo(p, shape, tensors, scalars) if scalars else []
+    lines += _dtype_todo(dtypes) if dtypes else []
+    if not lines:
+        return shape, ""
+    variants = [str(f.name) for f in (p.inplace, p.out) if f is not None]
+    if variants:
+        lines.append(f"Give {' and '.join(variants)} the same shape_function.")
+    lines.append("Then delete these TODO(new-op) lines.")
+    return shape, "".join(f"  # {line}\n" for line in lines)
+
+
+def _base(a: Argument) -> BaseTy | None:
+    t = a.type.elem if isinstance(a.type, OptionalType) else a.type
+    return t.name if isinstance(t, BaseType) else None
+
+
+def _scalar_todo(p: Plan, shape: str, tensors: list[str], scalars: list[str]) -> list[str]:
+    names = ", ".join(f"`{n}`" for n in scalars)
+    operand = f"pointwise({', '.join(tensors + scalars)})"
+    return [
+        f"TODO(new-op): does Scalar {names} take part in type promotion? No, it is a",
+        f"parameter (like softplus's beta): keep `{shape}`. Yes, an operand",
+        f"(like add.Scalar's other: int tensor + 2.5 is float): use `{operand}`",
+        f"and add it to the TensorIterator in {p.generic_file} (wrapped_scalar_tensor).",
+    ]
+
+
+def _dtype_todo(dtypes: list[str]) -> list[str]:
+    names = ", ".join(f"`{n}`" for n in dtypes)
+    return [
+        f"TODO(new-op): `pointwise` ignores {names}: if the result's dtype follows it, write",
+        "a shape function that reads it in python/aten_mini/_shape_functions.py (as",
+        "`reduction` does) and name it here.",
+    ]
 
 
 def _keys(p: Plan) -> str:
@@ -146,47 +211,32 @@ def generic_source(p: Plan, fns: dict[str, NativeFunction]) -> str:
         "",
         "} // namespace",
         "",
-        *_functional_kernel(p, fns, tensors),
-        *_inplace_kernel(p, fns, tensors),
-        *_out_kernel(p, fns, tensors),
+        *_kernel(p, fns, p.functional, p.name, "out", tensors),
+        *_kernel(p, fns, p.inplace, p.name + "_", "self", tensors),
+        *_kernel(p, fns, p.out, p.name + "_out", "out", tensors),
         "} // namespace at_mini::native",
     ]
     return "\n".join(body) + "\n"
 
 
-def _functional_kernel(p: Plan, fns: dict[str, NativeFunction], tensors: list[str]) -> list[str]:
-    return [
-        f"{_signature(fns[str(p.functional.name)], p.name)} {{",
-        "  at::Tensor out;",
-        f"  auto iter = {p.name}_iterator(out, {', '.join(tensors)});",
-        f"  {p.stub}(iter.device_type(), iter);",
-        "  return iter.output();",
-        "}",
-        "",
-    ]
-
-
-def _inplace_kernel(p: Plan, fns: dict[str, NativeFunction], tensors: list[str]) -> list[str]:
-    if p.inplace is None:
+def _kernel(
+    p: Plan,
+    fns: dict[str, NativeFunction],
+    f: FunctionSchema | None,
+    kernel: str,
+    output: str,
+    tensors: list[str],
+) -> list[str]:
+    """The kernel of variant `f` (none if the op lacks it): run the stub into `output`."""
+    if f is None:
         return []
+    functional = f is p.functional
     return [
-        f"{_signature(fns[str(p.inplace.name)], p.name + '_')} {{",
-        f"  auto iter = {p.name}_iterator(self, {', '.join(tensors)});",
+        f"{_signature(fns[str(f.name)], kernel)} {{",
+        *(["  at::Tensor out;"] if functional else []),
+        f"  auto iter = {p.name}_iterator({output}, {', '.join(tensors)});",
         f"  {p.stub}(iter.device_type(), iter);",
-        "  return self;",
-        "}",
-        "",
-    ]
-
-
-def _out_kernel(p: Plan, fns: dict[str, NativeFunction], tensors: list[str]) -> list[str]:
-    if p.out is None:
-        return []
-    return [
-        f"{_signature(fns[str(p.out.name)], p.name + '_out')} {{",
-        f"  auto iter = {p.name}_iterator(out, {', '.join(tensors)});",
-        f"  {p.stub}(iter.device_type(), iter);",
-        "  return out;",
+        f"  return {'iter.output()' if functional else output};",
         "}",
         "",
     ]

@@ -222,7 +222,8 @@ def run(args: argparse.Namespace) -> int:
         info(f"{verb} {rel}")
     info(
         f"next: `./kit build`, then `./kit test -k {p.name}`: the tests fail with "
-        f"'{scaffold.todo_message(p, p.cpu_file)}' until you write the loop; "
+        f"'{scaffold.todo_message(p, p.cpu_file)}' until you write the loop, and "
+        "test_todos until no TODO(new-op) is left (it lists each with file:line); "
         f"`./kit explain {p.name}` shows every piece"
     )
     return 0
