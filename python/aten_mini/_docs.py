@@ -59,6 +59,26 @@ Example::
 )
 
 add_docstr(
+    "log1p",
+    r"""
+log1p(input) -> Tensor
+
+Natural logarithm of ``1 + input``, elementwise. Unlike ``log(1 + input)``
+it stays accurate when ``input`` is much smaller than 1, where ``1 + input``
+would round to 1. Integer and bool inputs give the default float dtype, as
+:func:`torch.log1p` does. ``-1`` gives ``-inf`` and values below it ``nan``.
+
+Example::
+
+    >>> import torch, aten_mini
+    >>> aten_mini.log1p(torch.tensor([0.0, 1e-10, 1.0, -1.0]))
+    tensor([0.0000e+00, 1.0000e-10, 6.9315e-01,       -inf])
+    >>> aten_mini.log1p(torch.tensor([0, 1, 3]))
+    tensor([0.0000, 0.6931, 1.3863])
+""",
+)
+
+add_docstr(
     "mul",
     r"""
 mul(input, other, *, out=None) -> Tensor

@@ -54,7 +54,7 @@ class TestPlan(expecttest.TestCase):
         plan = autograd.plan(natives(), infos())
         self.assertExpectedInline(
             " ".join(n.name for n in plan.nodes),
-            """AddBackward0 AddBackward1 CumsumBackward0 MulBackward0 ReluBackward0 SigmoidBackward0 SoftplusBackward0 SumBackward0 SumBackward1 WhereBackward0""",
+            """AddBackward0 AddBackward1 CumsumBackward0 Log1pBackward0 MulBackward0 ReluBackward0 SigmoidBackward0 SoftplusBackward0 SumBackward0 SumBackward1 WhereBackward0""",
         )
 
     def test_kernel_kinds(self) -> None:

@@ -51,7 +51,7 @@ class TestKitFile(expecttest.TestCase):
         names = [str(i.func.name) for i in parsed.infos]
         self.assertExpectedInline(
             " ".join(names),
-            """add.Tensor add.Scalar cumsum mul.Tensor relu sigmoid softplus sum sum.dim_IntList where.self""",
+            """add.Tensor add.Scalar cumsum log1p mul.Tensor relu sigmoid softplus sum sum.dim_IntList where.self""",
         )
 
     def test_formulas_and_non_differentiable(self) -> None:

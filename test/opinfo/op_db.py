@@ -9,6 +9,7 @@ or xfail needs a `DecorateInfo` with a written reason.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from opinfo.core import (
     FLOATING,
     INTEGRAL,
     BinaryOpInfo,
+    DecorateInfo,
     ErrorInput,
     OpInfo,
     ReductionOpInfo,
@@ -38,6 +40,10 @@ from opinfo.samples import (
 )
 
 ALL_REAL_AND_BOOL = (*FLOATING, *INTEGRAL, torch.bool)
+LOG1P_NO_FORMULA = (
+    "log1p has no derivative formula yet (backward raises 'not implemented'): "
+    "writing it is practice task 13"
+)
 
 # --------------------------------------------------------------------------- references
 
@@ -58,6 +64,35 @@ def numpy_ref(fn: Any) -> Any:
         return torch.from_numpy(np.asarray(result)).to(dtype=x.dtype, device=x.device)
 
     return ref
+
+
+# --------------------------------------------------------------------------- samples
+
+
+def _into_log1p_domain(t: torch.Tensor) -> torch.Tensor:
+    """In place, keeping the layout: [-9, 9] -> [-0.9, 0.9] for floats, |t| for integers."""
+    if t.dtype.is_floating_point or t.dtype.is_complex:
+        return t.div_(10)
+    return t.abs_() if t.dtype.is_signed else t
+
+
+def sample_inputs_log1p(op: OpInfo, device: str, dtype: torch.dtype) -> Iterator[SampleInput]:
+    """Every layout with values in log1p's domain, then for floating dtypes values near 0
+    and the special values (-1, below -1, inf, NaN: -inf and NaN results).
+
+    Layouts stay in the domain because opcheck's AOTAutograd check runs on the first
+    samples and compares outputs without equal_nan. The last two samples are long enough,
+    and of odd length, for a vectorized CPU loop to run both its vector body and its
+    scalar tail on them (the small layouts are shorter than two AVX512 vectors)."""
+    for s in sample_inputs_unary(op, device, dtype):
+        _into_log1p_domain(s.input)
+        yield s
+    if not dtype.is_floating_point:
+        return
+    yield SampleInput(make((8, 37), device, dtype, low=-1e-3, high=1e-3), name="near zero")
+    special = [-1.0, -2.0, -0.5, 0.0, -0.0, 1e-30, 1e30, math.inf, -math.inf, math.nan, 3.0]
+    values = torch.tensor(special * 9, device=device, dtype=dtype)
+    yield SampleInput(values, name="special values (-1, below -1, inf, nan, tiny, huge)")
 
 
 # --------------------------------------------------------------------------- error inputs
@@ -130,6 +165,20 @@ op_db: list[OpInfo] = [
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
         supports_inplace=True,
+    ),
+    UnaryOpInfo(
+        "log1p",
+        ref=torch.log1p,
+        sample_inputs_func=sample_inputs_log1p,
+        dtypes=ALL_REAL_AND_BOOL,  # integers and bool promote to float, as in torch
+        supports_autograd=True,
+        supports_out=False,
+        supports_inplace=False,
+        skips=(
+            DecorateInfo("skip", LOG1P_NO_FORMULA, test="test_gradcheck"),
+            DecorateInfo("skip", LOG1P_NO_FORMULA, test="test_gradgradcheck"),
+            DecorateInfo("skip", "log1p has no CUDA kernel yet: practice task 15", device="cuda"),
+        ),
     ),
     BinaryOpInfo(
         "mul",
