@@ -285,5 +285,9 @@ def test_out_may_be_the_input() -> None:
 
 def test_out_refuses_inputs_that_require_grad() -> None:
     silu, x = _silu_out(), torch.randn(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match=OUT_GRAD):
+    with pytest.raises(RuntimeError) as error:
         silu(x, out=torch.empty(3))
+    assert re.search(OUT_GRAD, str(error.value)), (
+        "silu(x, out=...) with an input that requires grad must be refused by silu.out's own "
+        f"Autograd kernel, naming it; got: {error.value}"
+    )
