@@ -23,6 +23,7 @@ from torchgen_mini.dest import (
     functions,
     native_functions,
     operators,
+    per_op,
     polyfills,
     pyi,
     python_functions,
@@ -40,12 +41,11 @@ Fns = list[NativeFunction]
 FIXED_OUTPUTS: list[tuple[str, str, Callable[[Fns], dict[str, object]]]] = [
     ("RegisterSchema.cpp", "RegisterSchema.cpp", register_schema.compute),
     ("Operators.h", "Operators.h", operators.compute_header),
-    ("Operators.cpp", "Operators.cpp", operators.compute_source),
     ("Functions.h", "Functions.h", functions.compute),
     ("NativeFunctions.h", "NativeFunctions.h", native_functions.compute),
     ("DispatchStubs.h", "DispatchStubs.h", dispatch_stubs.compute_header),
     ("DispatchStubs.cpp", "DispatchStubs.cpp", dispatch_stubs.compute_source),
-    ("python_functions.cpp", "python_functions.cpp", python_functions.compute),
+    ("python_module.cpp", "python_module.cpp", python_functions.compute_module),
     ("_C.pyi", "_C.pyi.in", pyi.compute),
     ("_C_fakes.py", "_C_fakes.py.in", fakes.compute),
     ("_C_polyfills.py", "_C_polyfills.py.in", polyfills.compute),
@@ -95,10 +95,32 @@ def render_all(fns: Fns, out_dir: Path) -> FileManager:
     fm = FileManager(out_dir)
     for filename, template, compute in FIXED_OUTPUTS:
         fm.add(filename, template, compute(fns))
+    add_per_op_headers(fm, fns)
+    add_shards(fm, fns)
     for key, regs in register_dispatch_key.registrations(fns).items():
         values = register_dispatch_key.compute(key, regs)
         fm.add(register_dispatch_key.filename(key), "RegisterDispatchKey.cpp", values)
     return fm
+
+
+def add_per_op_headers(fm: FileManager, fns: Fns) -> None:
+    """ops/<root>*.h.  See Note [Per-operator headers] in dest/per_op.py."""
+    for root, group in per_op.by_root(fns).items():
+        fm.add(per_op.native_header(root), "ops_native.h", native_functions.compute_op(root, group))
+        fm.add(per_op.ops_header(root), "ops_ops.h", operators.compute_op_header(root, group))
+        fm.add(per_op.api_header(root), "ops_function.h", functions.compute_op(root, group))
+    for root, stubs in dispatch_stubs.stubs_by_root(fns).items():
+        values = dispatch_stubs.compute_op_header(root, stubs)
+        fm.add(per_op.stubs_header(root), "ops_stubs.h", values)
+
+
+def add_shards(fm: FileManager, fns: Fns) -> None:
+    """Operators_<n>.cpp and python_functions_<n>.cpp.  See Note [Sharded generated sources]."""
+    for i, part in enumerate(per_op.shard(fns, per_op.OPERATOR_SHARDS)):
+        fm.add(f"Operators_{i}.cpp", "Operators.cpp", operators.compute_source(part, i))
+    for i, part in enumerate(per_op.shard(fns, per_op.PYTHON_SHARDS)):
+        values = python_functions.compute(part, i)
+        fm.add(f"python_functions_{i}.cpp", "python_functions.cpp", values)
 
 
 def report(errors: list[Diagnostic]) -> int:

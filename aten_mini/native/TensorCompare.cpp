@@ -1,8 +1,8 @@
 // where: device-generic kernel. Loops: cpu/TensorCompareKernel.cpp,
 // cuda/TensorCompareKernel.cu.
 
-#include "DispatchStubs.h"
-#include "NativeFunctions.h"
+#include "ops/where_native.h"
+#include "ops/where_stubs.h"
 
 #include <ATen/TensorIterator.h>
 #include <ATen/ops/empty.h>

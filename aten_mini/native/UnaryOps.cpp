@@ -1,8 +1,10 @@
 // relu and sigmoid: device-generic kernels. Loops: cpu/UnaryOpsKernel.cpp,
 // cuda/UnaryOpsKernel.cu.
 
-#include "DispatchStubs.h"
-#include "NativeFunctions.h"
+#include "ops/relu_native.h"
+#include "ops/relu_stubs.h"
+#include "ops/sigmoid_native.h"
+#include "ops/sigmoid_stubs.h"
 
 #include <ATen/TensorIterator.h>
 

@@ -276,11 +276,13 @@ def kit_args(argv: list[str]) -> Any:
 # ---- build loop -------------------------------------------------------------
 
 
-def test_the_added_op_is_a_valid_entry() -> None:
-    entry = yaml.safe_load(buildloop.NEW_OP_YAML)[0]
+def test_the_added_op_is_a_valid_entry_with_a_new_name_each_run() -> None:
+    text, kernel = buildloop.new_op(123)
+    entry = yaml.safe_load(text)[0]
     schema = FunctionSchema.parse(entry["func"])
-    assert str(schema.name) == "kit_bench_square"
-    assert "kit_bench_square(const at::Tensor& self)" in buildloop.NEW_OP_KERNEL
+    assert str(schema.name) == "kit_bench_square_123"
+    assert "kit_bench_square_123(const at::Tensor& self)" in kernel
+    assert buildloop.new_op(124)[0] != text  # a second run must not hit ccache
 
 
 def test_sync_tree_rewrites_only_what_differs(

@@ -39,12 +39,14 @@ _CAPABILITY = re.compile(r"'(default|avx2|avx512)'|\b(avx2|avx512)\b")
 
 def normalise(text: str) -> str:
     """Line numbers, capabilities and CUDA-only details out; trailing spaces gone."""
+    text = _unwrap_dispatch_table(text)
     text = text.replace(str(ROOT) + "/", "")
     text = re.sub(r"[^\s(]*/site-packages/", "<site-packages>/", text)
     text = re.sub(r"(\.(?:cpp|cu|h|py|yaml)):\d+", r"\1:N", text)
     text = re.sub(r"lines [\d, ]+(?:\.\.\. \(\d+ lines\))?", "lines N", text)
-    text = _unwrap_dispatch_table(text)
-    text = re.sub(r" CUDA \(RegisterCUDA\.cu:N\),", "", text)
+    # ccache's CCACHE_BASEDIR makes __FILE__ of generated files relative to build/
+    text = re.sub(r"\((?:build/)?generated/(\w+\.(?:cpp|cu):N)\)", r"(\1)", text)
+    text = re.sub(r" CUDA \(RegisterCUDA\.(?:cpp|cu):N\),", "", text)
     text = re.sub(r"\n\s+REGISTER_DISPATCH at aten_mini/native/cuda/\S+", "", text)
     text = re.sub(r"kernels for [\w, ]+;", "kernels for <slots>;", text)
     text = _CAPABILITY.sub("<cap>", text)
@@ -56,7 +58,8 @@ def _unwrap_dispatch_table(text: str) -> str:
     m = re.search(r"== Dispatch table.*?\n(?=\n==|\Z)", text, re.DOTALL)
     if m is None:
         return text
-    return text[: m.start()] + re.sub(r"\n {6}(?=\S)", " ", m.group(0)) + text[m.end() :]
+    table = re.sub(r"(?<=-)\n {6}(?=\S)", "", m.group(0))  # a break after `site-`
+    return text[: m.start()] + re.sub(r"\n {6}(?=\S)", " ", table) + text[m.end() :]
 
 
 def checkout_copy(parent: Path) -> Path:

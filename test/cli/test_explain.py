@@ -62,20 +62,21 @@ add: one op of aten-mini, 5 overloads
 
 == Generated code (what ./kit build writes to build/generated/)
   DispatchStubs.cpp                        lines N
-  DispatchStubs.h                          lines N
   Functions.h                              lines N
-  NativeFunctions.h                        lines N
-  Operators.cpp                            lines N
-  Operators.h                              lines N
+  Operators_3.cpp                          lines N
   RegisterAutograd.cpp                     lines N
   RegisterCPU.cpp                          lines N
-  RegisterCUDA.cu                          lines N
+  RegisterCUDA.cpp                         lines N
   RegisterCompositeExplicitAutograd.cpp    lines N
   RegisterSchema.cpp                       lines N
   _C.pyi                                   lines N
   _C_fakes.py                              lines N
   _C_polyfills.py                          lines N
-  python_functions.cpp                     lines N
+  ops/add.h                                lines N
+  ops/add_native.h                         lines N
+  ops/add_ops.h                            lines N
+  ops/add_stubs.h                          lines N
+  python_functions_3.cpp                   lines N
 
 == Kernels (hand-written, in aten_mini/native/)
   at_mini::native::add              CPU, CUDA                    aten_mini/native/BinaryOps.cpp:N

@@ -157,7 +157,7 @@ Do what each one says, then delete it.""",
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             self.assertEqual(proc.returncode, 0, proc.stderr)
-            header = (Path(out) / "NativeFunctions.h").read_text()
+            header = (Path(out) / "ops" / "hypot2_native.h").read_text()
         self.assertIn(
             "at::Tensor& hypot2_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out);",
             header,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import zlib
 from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
@@ -12,9 +13,10 @@ from pathlib import Path
 import expecttest
 import jinja2
 import pytest
-from codegen_testutil import KERNELS, YAML, gen_args, make_tree
+from codegen_testutil import KERNELS, REPO, YAML, gen_args, make_tree
 
 from torchgen_mini import gen
+from torchgen_mini.dest import per_op
 from torchgen_mini.file_manager import TEMPLATE_DIR, FileManager
 
 
@@ -25,7 +27,9 @@ def run_gen(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 
 def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(out.iterdir())}
+    """Relative path -> (content, mtime) of every file under `out` (ops/ too)."""
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
 
 
 def test_outputs_are_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,7 +45,7 @@ def test_second_run_rewrites_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "out"
     assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
     past = 1_000_000_000_000_000_000  # 2001: any rewrite would move the mtime
-    for p in out.iterdir():
+    for p in out.rglob("*"):
         os.utime(p, ns=(past, past))
     before = snapshot(out)
     rc, stdout, _ = run_gen(capsys, *gen_args(yaml_path, out)[:-1])
@@ -64,6 +68,58 @@ def test_one_changed_entry_rewrites_only_its_files(
     assert changed == ["RegisterSchema.cpp"]
 
 
+NEW_COMPOSITE_OP = """
+- func: square(Tensor self) -> Tensor
+  dispatch:
+    CompositeImplicitAutograd: square
+"""
+
+
+def test_new_composite_op_leaves_other_ops_files_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # See Note [Per-operator headers] and Note [Sharded generated sources]
+    yaml_path = make_tree(tmp_path)
+    out = tmp_path / "out"
+    assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
+    before = snapshot(out)
+    yaml_path.write_text(YAML + NEW_COMPOSITE_OP)
+    (tmp_path / "aten_mini" / "native" / "Square.cpp").write_text(
+        "namespace at_mini::native {\n"
+        "at::Tensor square(const at::Tensor& self) { return self; }\n"
+        "}  // namespace at_mini::native\n"
+    )
+    assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
+    after = snapshot(out)
+    changed = sorted(name for name in after if after.get(name) != before.get(name))
+    shard = per_op.shard_of("square", per_op.PYTHON_SHARDS)
+    ops_shard = per_op.shard_of("square", per_op.OPERATOR_SHARDS)
+    assert changed == sorted(
+        [
+            "Functions.h",
+            "NativeFunctions.h",
+            "Operators.h",
+            f"Operators_{ops_shard}.cpp",
+            "RegisterCompositeImplicitAutograd.cpp",
+            "RegisterSchema.cpp",
+            "_C.pyi",
+            "_C_polyfills.py",
+            "ops/square.h",
+            "ops/square_native.h",
+            "ops/square_ops.h",
+            f"python_functions_{shard}.cpp",
+        ]
+    )
+    assert '#include "ops/square_ops.h"' in (out / f"python_functions_{shard}.cpp").read_text()
+
+
+def test_shards_are_stable_and_hold_whole_ops() -> None:
+    assert per_op.shard_of("add", 4) == per_op.shard_of("add", 4) == zlib.crc32(b"add") % 4
+    text = (REPO / "native_functions.yaml").read_text()
+    roots = {m.group(1) for m in re.finditer(r"^- func: (\w+?)_?[.(]", text, re.MULTILINE)}
+    assert len({per_op.shard_of(r, per_op.PYTHON_SHARDS) for r in roots}) > 1
+
+
 def test_list_outputs_matches_what_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -73,8 +129,10 @@ def test_list_outputs_matches_what_is_written(
     assert rc == 0
     assert not out.exists()
     assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
-    assert sorted(listed.split()) == sorted(str(p) for p in out.iterdir())
-    assert {Path(p).name for p in listed.split()} >= {"RegisterCUDA.cu", "RegisterMeta.cpp"}
+    assert sorted(listed.split()) == sorted(str(p) for p in out.rglob("*") if p.is_file())
+    names = {Path(p).relative_to(out).as_posix() for p in listed.split()}
+    assert names >= {"RegisterCUDA.cpp", "RegisterMeta.cpp", "ops/add_native.h", "ops/add_stubs.h"}
+    assert names >= {f"python_functions_{i}.cpp" for i in range(per_op.PYTHON_SHARDS)}
 
 
 def test_every_file_starts_with_generated_header(
@@ -82,7 +140,7 @@ def test_every_file_starts_with_generated_header(
 ) -> None:
     yaml_path = make_tree(tmp_path)
     assert run_gen(capsys, *gen_args(yaml_path, tmp_path / "out"))[0] == 0
-    for p in (tmp_path / "out").iterdir():
+    for p in (tmp_path / "out").rglob("*.*"):
         first = p.read_text().splitlines()[0]
         assert re.fullmatch(r"(//|#) @generated from torchgen_mini/templates/\S+", first), p.name
         assert (TEMPLATE_DIR / first.split("templates/")[1]).is_file(), first

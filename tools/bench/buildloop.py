@@ -15,7 +15,8 @@ depends on the build system):
 - no-op rebuild: nothing changed (median of three);
 - touch one CPU kernel: new mtime, same content (ccache, when present, hits);
 - edit one CPU kernel: a real change of the compiled code (no cache can hit);
-- add one op: a new YAML entry plus its kernel, then regen and rebuild;
+- add one op: a new YAML entry plus its kernel, then regen and rebuild (a
+  new name each run, so no cache has seen it);
 - clean build: a fresh build directory, ccache disabled (a second copy).
 """
 
@@ -40,19 +41,29 @@ OP_KERNEL_FILE = Path("aten_mini/native/Activation.cpp")  # includes Functions.h
 TARGETS = {"no-op rebuild": 2.0, "touch one CPU kernel": 25.0, "edit one CPU kernel": 25.0}
 TARGETS["add one op (YAML + kernel)"] = 60.0
 
-NEW_OP_YAML = """
-- func: kit_bench_square(Tensor self) -> Tensor
+
+def new_op(stamp: int) -> tuple[str, str]:
+    """The YAML entry and kernel of an op that no earlier run has built.
+
+    The name is new on every run (`stamp`: time_ns), so ccache has never seen
+    the files it changes and the step measures real compiles, as a learner's
+    first build of a new op does.
+    """
+    name = f"kit_bench_square_{stamp}"
+    yaml = f"""
+- func: {name}(Tensor self) -> Tensor
   variants: function
   dispatch:
-    CompositeImplicitAutograd: kit_bench_square
+    CompositeImplicitAutograd: {name}
 """
-NEW_OP_KERNEL = """
-namespace at_mini::native {
-at::Tensor kit_bench_square(const at::Tensor& self) {
+    kernel = f"""
+namespace at_mini::native {{
+at::Tensor {name}(const at::Tensor& self) {{
   return at_mini::mul(self, self);
-}
-} // namespace at_mini::native
+}}
+}} // namespace at_mini::native
 """
+    return yaml, kernel
 
 
 def source_files() -> list[Path]:
@@ -159,8 +170,9 @@ def edit_kernel(tree: Path) -> Took:
 def add_op(tree: Path) -> Took:
     yaml, kernel = tree / "native_functions.yaml", tree / OP_KERNEL_FILE
     saved = {p: p.read_bytes() for p in (yaml, kernel)}
-    yaml.write_bytes(saved[yaml] + NEW_OP_YAML.encode())
-    kernel.write_bytes(saved[kernel] + NEW_OP_KERNEL.encode())
+    entry, code = new_op(time.time_ns())
+    yaml.write_bytes(saved[yaml] + entry.encode())
+    kernel.write_bytes(saved[kernel] + code.encode())
     try:
         return build(tree)
     finally:

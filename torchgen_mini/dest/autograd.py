@@ -17,6 +17,7 @@ from pathlib import Path
 
 from torchgen_mini.api import dispatcher
 from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo, parse_derivatives_yaml
+from torchgen_mini.dest import per_op
 from torchgen_mini.diagnostics import Diagnostic
 from torchgen_mini.file_manager import FileManager
 from torchgen_mini.model import (
@@ -473,12 +474,24 @@ def _kernel_for(
     return refusing_kernel(f, missing_formula_message(f))
 
 
+def includes(fns: list[NativeFunction], p: AutogradPlan, code: list[str]) -> list[str]:
+    """The per-op headers of the ops it registers or calls (Note [Per-operator headers])."""
+    registered = [f for f, _ in p.kernels] + p.inplace_or_view
+    return per_op.include_lines(
+        [per_op.ops_header(f.root_name) for f in registered]
+        + [per_op.api_header(root) for root in per_op.called_roots(code, fns)]
+    )
+
+
 def compute(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> dict[str, object]:
     p = plan(fns, infos)
+    applies = [node_apply(n) for n in p.nodes]
+    kernels = [k for _, k in p.kernels]
     return {
+        "includes": includes(fns, p, applies + kernels),
         "node_structs": [node_struct(n) for n in p.nodes],
-        "node_applies": [node_apply(n) for n in p.nodes],
-        "kernels": [k for _, k in p.kernels],
+        "node_applies": applies,
+        "kernels": kernels,
         "autograd_impls": [
             f'm.impl("{f.func.name}", TORCH_FN({kernel_name(f)}));' for f, _ in p.kernels
         ],

@@ -1,4 +1,4 @@
-"""`DispatchStubs.h` / `DispatchStubs.cpp`: the stubs declared in the YAML.
+"""`ops/<op>_stubs.h`, `DispatchStubs.h`, `DispatchStubs.cpp`: the stubs declared in the YAML.
 
 For `dispatch_stub: {add_stub: void(at::TensorIteratorBase&, const c10::Scalar&)}`
 the header gets `using add_stub_fn = void (*)(...)` and
@@ -7,16 +7,25 @@ the header gets `using add_stub_fn = void (*)(...)` and
 
 from __future__ import annotations
 
+from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction, ParseError, StubDecl
 
 
 def unique_stubs(fns: list[NativeFunction]) -> list[StubDecl]:
     """Each stub once, in YAML order."""
-    seen: dict[str, StubDecl] = {}
+    return [s for stubs in stubs_by_root(fns).values() for s in stubs]
+
+
+def stubs_by_root(fns: list[NativeFunction]) -> dict[str, list[StubDecl]]:
+    """Root -> the stubs its entries declare first (roots with none left out)."""
+    seen: set[str] = set()
+    out: dict[str, list[StubDecl]] = {}
     for f in fns:
         for s in f.dispatch_stubs:
-            seen.setdefault(s.name, s)
-    return list(seen.values())
+            if s.name not in seen:
+                seen.add(s.name)
+                out.setdefault(f.root_name, []).append(s)
+    return out
 
 
 def pointer_type(s: StubDecl) -> str:
@@ -32,7 +41,13 @@ def declaration(s: StubDecl) -> str:
 
 
 def compute_header(fns: list[NativeFunction]) -> dict[str, object]:
-    return {"declarations": [declaration(s) for s in unique_stubs(fns)]}
+    """The aggregate DispatchStubs.h.  See Note [Per-operator headers]."""
+    return {"includes": per_op.include_lines(map(per_op.stubs_header, stubs_by_root(fns)))}
+
+
+def compute_op_header(root: str, stubs: list[StubDecl]) -> dict[str, object]:
+    """ops/<root>_stubs.h: the stubs declared by the entries of `root`."""
+    return {"root": root, "declarations": [declaration(s) for s in stubs]}
 
 
 def compute_source(fns: list[NativeFunction]) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""`Functions.h`: the C++ API `at_mini::add(...)`, `add_out(...)`, `add_outf(...)`.
+"""`ops/<op>.h` and `Functions.h`: the C++ API `at_mini::add(...)`, `add_out(...)`, `add_outf(...)`.
 
 Inline functions that call the operator structs of `Operators.h`; kernels
 (composite ones especially) and C++ users call ops through them.  See Note
@@ -8,6 +8,7 @@ Inline functions that call the operator structs of `Operators.h`; kernels
 from __future__ import annotations
 
 from torchgen_mini.api import cpp, dispatcher
+from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction
 
 
@@ -21,4 +22,14 @@ def inline_functions(f: NativeFunction) -> list[str]:
 
 
 def compute(fns: list[NativeFunction]) -> dict[str, object]:
-    return {"functions": [text for f in fns for text in inline_functions(f)]}
+    """The aggregate Functions.h.  See Note [Per-operator headers]."""
+    return {"includes": per_op.include_lines(map(per_op.api_header, per_op.by_root(fns)))}
+
+
+def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
+    """ops/<root>.h: the C++ API of the overloads `fns` of `root`."""
+    return {
+        "root": root,
+        "includes": per_op.include_lines([per_op.ops_header(root)]),
+        "functions": [text for f in fns for text in inline_functions(f)],
+    }

@@ -1,4 +1,4 @@
-"""`NativeFunctions.h`: declarations of the kernels a contributor writes.
+"""`ops/<op>_native.h` and `NativeFunctions.h`: declarations of the kernels a contributor writes.
 
 Every kernel named in a `dispatch:` entry, declared once in
 `at_mini::native` with its native signature (schema order, out last, no
@@ -8,6 +8,7 @@ defaults), under a comment saying which overloads and keys use it.
 from __future__ import annotations
 
 from torchgen_mini.api import cpp
+from torchgen_mini.dest import per_op
 from torchgen_mini.model import DispatchKey, NativeFunction
 
 
@@ -30,4 +31,10 @@ def declarations(fns: list[NativeFunction]) -> list[str]:
 
 
 def compute(fns: list[NativeFunction]) -> dict[str, object]:
-    return {"declarations": declarations(fns)}
+    """The aggregate NativeFunctions.h.  See Note [Per-operator headers]."""
+    return {"includes": per_op.include_lines(map(per_op.native_header, per_op.by_root(fns)))}
+
+
+def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
+    """ops/<root>_native.h: the kernels of the overloads `fns` of `root`."""
+    return {"root": root, "declarations": declarations(fns)}

@@ -1,4 +1,4 @@
-"""`Operators.h` / `Operators.cpp`: one struct per overload in `at_mini::_ops`.
+"""`ops/<op>_ops.h`, `Operators.h`, `Operators_<n>.cpp`: one struct per overload in `at_mini::_ops`.
 
 Each struct (`at_mini::_ops::add_Tensor`) names its schema and has `call`
 (a full dispatch) and `redispatch` (continue below a given key set), both
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from torchgen_mini.api import dispatcher
 from torchgen_mini.api.cpp import Binding, CppSignature
+from torchgen_mini.dest import per_op
 from torchgen_mini.dest.register_schema import cpp_string
 from torchgen_mini.model import NativeFunction
 
@@ -65,8 +66,19 @@ def definition(f: NativeFunction) -> str:
 
 
 def compute_header(fns: list[NativeFunction]) -> dict[str, object]:
-    return {"structs": [struct(f) for f in fns]}
+    """The aggregate Operators.h.  See Note [Per-operator headers]."""
+    return {"includes": per_op.include_lines(map(per_op.ops_header, per_op.by_root(fns)))}
 
 
-def compute_source(fns: list[NativeFunction]) -> dict[str, object]:
-    return {"definitions": [definition(f) for f in fns]}
+def compute_op_header(root: str, fns: list[NativeFunction]) -> dict[str, object]:
+    """ops/<root>_ops.h: the structs of the overloads `fns` of `root`."""
+    return {"root": root, "structs": [struct(f) for f in fns]}
+
+
+def compute_source(fns: list[NativeFunction], shard: int = 0) -> dict[str, object]:
+    """One shard of Operators.cpp.  See Note [Sharded generated sources]."""
+    return {
+        "shard": shard,
+        "includes": per_op.include_lines(per_op.ops_header(f.root_name) for f in fns),
+        "definitions": [definition(f) for f in fns],
+    }

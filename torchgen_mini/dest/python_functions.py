@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from torchgen_mini.api import python
 from torchgen_mini.api.python import PythonSignature
+from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction
 
 
@@ -79,9 +80,30 @@ def binding(sig: PythonSignature, *, first: bool) -> BindingCode:
     )
 
 
-def compute(fns: list[NativeFunction]) -> dict[str, object]:
+def _ops_headers(sig: PythonSignature) -> list[str]:
+    fns = [sig.op] if sig.out_fn is None else [sig.op, sig.out_fn]
+    return [per_op.ops_header(f.root_name) for f in fns]
+
+
+def compute(fns: list[NativeFunction], shard: int = 0) -> dict[str, object]:
+    """python_functions_<shard>.cpp: the bindings of the Python names of `fns`.
+
+    `fns` holds whole roots (`per_op.shard`), so every overload of a Python
+    name is in one shard, in the order pybind11 tries them.
+    """
     overloads = python.python_overloads(fns)
     bindings = [
         binding(sig, first=i == 0) for sigs in overloads.values() for i, sig in enumerate(sigs)
     ]
-    return {"bindings": bindings, "names": list(overloads)}
+    headers = [h for sigs in overloads.values() for sig in sigs for h in _ops_headers(sig)]
+    return {
+        "shard": shard,
+        "includes": per_op.include_lines(headers),
+        "bindings": bindings,
+        "names": list(overloads),
+    }
+
+
+def compute_module(fns: list[NativeFunction]) -> dict[str, object]:
+    """python_module.cpp: PYBIND11_MODULE, which calls every shard (names no op)."""
+    return {"shards": list(range(per_op.PYTHON_SHARDS))}

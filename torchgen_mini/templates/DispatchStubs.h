@@ -1,23 +1,14 @@
 #pragma once
 
 // The DispatchStubs declared by the `dispatch_stub:` entries of
-// native_functions.yaml.  Device-generic kernels call them; the device
-// kernels in aten_mini/native/cpu and aten_mini/native/cuda register into
-// them with REGISTER_DISPATCH.
+// native_functions.yaml, all of them: one include per operator that declares
+// stubs (ops/<op>_stubs.h).  See Note [Per-operator headers] in
+// torchgen_mini/dest/per_op.py.
 
 #include "aten_mini/native/DispatchStub.h"
 
 #include <ATen/core/Tensor.h>
 
-namespace at {
-struct TensorIteratorBase;
-struct TensorIterator;
-} // namespace at
-
-namespace at_mini::native {
-
-{% for d in declarations %}
-{{ d }}
-
+{% for line in includes %}
+{{ line }}
 {% endfor %}
-} // namespace at_mini::native

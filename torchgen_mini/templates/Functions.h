@@ -1,14 +1,12 @@
 #pragma once
 
-// The C++ API of aten_mini: at_mini::add(...), at_mini::add_out(out, ...),
-// at_mini::add_outf(..., out).  Every call goes through the dispatcher.
+// The C++ API of aten_mini, all of it: one include per operator (ops/<op>.h
+// declares at_mini::add(...), at_mini::add_out(out, ...),
+// at_mini::add_outf(..., out)).  See Note [Per-operator headers] in
+// torchgen_mini/dest/per_op.py.
 
-#include "Operators.h"
+#include <ATen/core/Tensor.h>
 
-namespace at_mini {
-
-{% for f in functions %}
-{{ f }}
-
+{% for line in includes %}
+{{ line }}
 {% endfor %}
-} // namespace at_mini

@@ -1,20 +1,14 @@
 #pragma once
 
-// The kernels named in the `dispatch:` entries of native_functions.yaml.
-// Define each of them in namespace at_mini::native with exactly this
-// signature (aten_mini/native/*.cpp).
+// The kernels named in the `dispatch:` entries of native_functions.yaml, all
+// of them: one include per operator (ops/<op>_native.h declares its kernels
+// in namespace at_mini::native; define each with exactly that signature in
+// aten_mini/native/*.cpp).  Including ops/<op>_native.h alone recompiles
+// less when other ops change; see Note [Per-operator headers] in
+// torchgen_mini/dest/per_op.py.
 
 #include <ATen/core/Tensor.h>
-#include <c10/util/OptionalArrayRef.h>
 
-#include <optional>
-#include <tuple>
-#include <vector>
-
-namespace at_mini::native {
-
-{% for d in declarations %}
-{{ d }}
-
+{% for line in includes %}
+{{ line }}
 {% endfor %}
-} // namespace at_mini::native

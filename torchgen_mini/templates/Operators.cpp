@@ -1,7 +1,11 @@
-// `call` and `redispatch` of the operator structs in Operators.h.  Each
-// looks up its typed operator handle once and caches it in a static.
+// `call` and `redispatch` of the operator structs of ops/<op>_ops.h, for the
+// operators of shard {{ shard }} (Note [Sharded generated sources] in
+// torchgen_mini/dest/per_op.py).  Each looks up its typed operator handle
+// once and caches it in a static.
 
-#include "Operators.h"
+{% for line in includes %}
+{{ line }}
+{% endfor %}
 
 #include <ATen/core/dispatch/Dispatcher.h>
 

@@ -1,20 +1,11 @@
 #pragma once
 
-// One struct per aten_mini operator overload: its schema, `call` (a full
-// dispatch) and `redispatch` (dispatch below a given key set).
+// One struct per aten_mini operator overload, all of them: one include per
+// operator (ops/<op>_ops.h).  See Note [Per-operator headers] in
+// torchgen_mini/dest/per_op.py.
 
 #include <ATen/core/Tensor.h>
-#include <c10/core/DispatchKeySet.h>
-#include <c10/util/OptionalArrayRef.h>
 
-#include <optional>
-#include <tuple>
-#include <vector>
-
-namespace at_mini::_ops {
-
-{% for s in structs %}
-{{ s }}
-
+{% for line in includes %}
+{{ line }}
 {% endfor %}
-} // namespace at_mini::_ops

@@ -2,8 +2,9 @@
 // One backward node per entry, and per overload the kernel registered at the
 // Autograd key; see docs/autograd.md and torchgen_mini/dest/autograd.py.
 
-#include "Functions.h"
-#include "Operators.h"
+{% for line in includes %}
+{{ line }}
+{% endfor %}
 
 #include <aten_mini/native/autograd/FunctionsManual.h>
 

@@ -12,7 +12,10 @@
 // be differentiated (double backward, gradgradcheck).
 #pragma once
 
-#include "Functions.h"
+#include "ops/cumsum.h"
+#include "ops/mul.h"
+#include "ops/sigmoid.h"
+#include "ops/where.h"
 
 #include <ATen/ATen.h>
 #include <ATen/core/Tensor.h>

@@ -1,6 +1,6 @@
 // CPU loop of softplus, compiled once per capability.
 
-#include "DispatchStubs.h"
+#include "ops/softplus_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 

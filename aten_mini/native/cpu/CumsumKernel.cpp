@@ -1,6 +1,6 @@
 // CPU cumsum, compiled once per capability.
 
-#include "DispatchStubs.h"
+#include "ops/cumsum_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 

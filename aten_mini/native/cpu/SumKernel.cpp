@@ -1,7 +1,7 @@
 // CPU sum: vectorized, parallel and numerically sound (cascade summation),
 // compiled once per capability.
 
-#include "DispatchStubs.h"
+#include "ops/sum_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 

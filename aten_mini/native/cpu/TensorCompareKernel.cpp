@@ -1,6 +1,6 @@
 // CPU loop of where, compiled once per capability.
 
-#include "DispatchStubs.h"
+#include "ops/where_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 

@@ -1,6 +1,7 @@
 // CPU loops of relu and sigmoid, compiled once per capability.
 
-#include "DispatchStubs.h"
+#include "ops/relu_stubs.h"
+#include "ops/sigmoid_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 

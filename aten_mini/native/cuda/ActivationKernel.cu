@@ -2,7 +2,9 @@
 // (float for Half/BFloat16): see Note [Reduced-precision floats compute in
 // float] in cpu/Loops.h.
 
-#include "DispatchStubs.h"
+#include "ops/relu_stubs.h"
+#include "ops/sigmoid_stubs.h"
+#include "ops/softplus_stubs.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/NumericUtils.h>

@@ -1,7 +1,8 @@
 // CUDA loops of add and mul (ATen's gpu_kernel machinery: vectorized loads,
 // 32-bit indexing, and a 0-dim CPU tensor operand passed as a kernel argument).
 
-#include "DispatchStubs.h"
+#include "ops/add_stubs.h"
+#include "ops/mul_stubs.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/OpMathType.h>

@@ -1,7 +1,8 @@
 // CUDA sum (ATen's gpu_reduce_kernel: tree reduction in registers, warps and
 // blocks) and a simple cumsum (one thread per scan).
 
-#include "DispatchStubs.h"
+#include "ops/cumsum_stubs.h"
+#include "ops/sum_stubs.h"
 
 #include <ATen/AccumulateType.h>
 #include <ATen/Dispatch.h>

@@ -1,6 +1,6 @@
 // CUDA loop of where.
 
-#include "DispatchStubs.h"
+#include "ops/where_stubs.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/native/TensorIterator.h>
