@@ -111,6 +111,26 @@ class TestSaved(expecttest.TestCase):
         self.assertIn("SavedVariable(result, true)", after)
         self.assertIn("result_.unpack(at_mini::autograd::node_ptr(this))", apply)
 
+    def test_an_int_list_is_copied(self) -> None:
+        # An int[] argument is an IntArrayRef (a view of the caller's list): the
+        # node must own a copy, and std::vector has no constructor from it.
+        with tempfile.TemporaryDirectory() as d:
+            yaml = Path(d) / "native_functions.yaml"
+            yaml.write_text(
+                "- func: flip(Tensor self, int[] dims) -> Tensor\n  dispatch:\n    CPU: flip\n"
+            )
+            fns = parse_native_yaml(yaml, REPO / "tags.yaml").native_functions
+            formulas = Path(d) / "derivatives.yaml"
+            formulas.write_text(
+                "- name: flip(Tensor self, int[] dims) -> Tensor\n  self: grad.flip(dims)\n"
+            )
+            parsed = parse_derivatives_yaml(formulas, fns)
+        assert not parsed.errors, parsed.errors
+        plan = autograd.plan(fns, parsed.infos)
+        struct = autograd.node_struct(plan.nodes[0])
+        self.assertIn("std::vector<int64_t> dims;", struct)
+        self.assertIn("grad_fn->dims = dims.vec();", kernels_by_op(plan)["flip"])
+
     def test_scalars_by_value_and_only_when_needed(self) -> None:
         struct, _, kernel = op_parts("add.Tensor")
         self.assertIn("  at::Scalar alpha;", struct)

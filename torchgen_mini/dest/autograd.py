@@ -154,7 +154,10 @@ def _saved_input(a: Argument, inplace: bool, needed: frozenset[int]) -> Saved:
         save = f"{AG}::SavedVariable({value}, false)"
         unpack = f"auto {a.name} = {a.name}_.unpack();"
         return Saved(f"{a.name}_", f"{AG}::SavedVariable", save, unpack, False, needed)
-    return Saved(a.name, _value_cpp_type(a.type), a.name, None, False, needed)
+    cpp_type = _value_cpp_type(a.type)
+    # An int[] arrives as an IntArrayRef, a view of the caller's memory: keep a copy.
+    value = f"{a.name}.vec()" if cpp_type == "std::vector<int64_t>" else a.name
+    return Saved(a.name, cpp_type, value, None, False, needed)
 
 
 def _saved_result(inplace: bool, needed: frozenset[int]) -> Saved:
