@@ -158,7 +158,7 @@ def _fill_composites(found: list[Traced], events: list[dict[str, Any]]) -> list[
 
 _GENERATED_KEY = {
     "RegisterCPU.cpp": DispatchKey.CPU,
-    "RegisterCUDA.cu": DispatchKey.CUDA,
+    "RegisterCUDA.cpp": DispatchKey.CUDA,
     "RegisterMeta.cpp": DispatchKey.Meta,
     "RegisterCompositeExplicitAutograd.cpp": DispatchKey.CompositeExplicitAutograd,
     "RegisterCompositeImplicitAutograd.cpp": DispatchKey.CompositeImplicitAutograd,
