@@ -12,9 +12,11 @@
 #include <c10/util/OptionalArrayRef.h>
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 namespace at_mini::python {
@@ -165,6 +167,53 @@ inline void translate_exceptions() {
     }
   });
 }
+
+// Note [C++ warnings as Python warnings]
+// A kernel's TORCH_WARN (e.g. resizing a non-empty out=) goes to c10's
+// warning handler, which by default prints to stderr.  torch's own bindings
+// turn each one into a Python warning, so `warnings.catch_warnings`,
+// `pytest.warns` and `-W error` see it; so do ours.  Every binding holds a
+// WarningsToPython (outside its GIL release, see the call_guard in
+// python_functions.cpp): while the op runs it collects the warnings of this
+// thread, and once the GIL is back it issues them with PyErr_WarnEx.  If a
+// warning filter turns one into an error, the call raises that error; if
+// the op is already failing, its own exception wins and the warnings are
+// still issued (an error from a filter is dropped, never thrown twice).
+class WarningsToPython {
+ public:
+  WarningsToPython() : previous_(c10::WarningUtils::get_warning_handler()) {
+    c10::WarningUtils::set_warning_handler(&buffer_);
+  }
+  WarningsToPython(const WarningsToPython&) = delete;
+  WarningsToPython& operator=(const WarningsToPython&) = delete;
+
+  ~WarningsToPython() noexcept(false) {
+    c10::WarningUtils::set_warning_handler(previous_);
+    const bool failing = std::uncaught_exceptions() > 0;
+    for (const c10::Warning& w : buffer_.warnings) {
+      PyObject* category =
+          std::holds_alternative<c10::DeprecationWarning>(w.type())
+          ? PyExc_DeprecationWarning
+          : PyExc_UserWarning;
+      if (PyErr_WarnEx(category, w.msg().c_str(), 1) < 0) {
+        if (!failing) {
+          throw py::error_already_set();
+        }
+        PyErr_Clear();
+      }
+    }
+  }
+
+ private:
+  struct Buffer : c10::WarningHandler {
+    void process(const c10::Warning& warning) override {
+      warnings.push_back(warning);
+    }
+    std::vector<c10::Warning> warnings;
+  };
+  Buffer buffer_;
+  c10::WarningHandler* previous_;
+};
 
 // Note [Docstrings of the bindings]
 // The prose lives in python/aten_mini/_docs.py (a dict `DOCS`, op name ->

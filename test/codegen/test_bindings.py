@@ -9,6 +9,7 @@ checked against torch in test/ops.
 
 from __future__ import annotations
 
+import warnings
 from types import ModuleType
 
 import pytest
@@ -93,3 +94,23 @@ def test_cpp_error_is_runtime_error_without_backtrace(am: ModuleType) -> None:
         am.add(torch.ones(2), torch.ones(3))
     assert "frame #" not in str(info.value)
     assert "Exception raised from" not in str(info.value)
+
+
+def test_kernel_warnings_are_python_warnings(am: ModuleType) -> None:
+    # See Note [C++ warnings as Python warnings]: TORCH_WARN reaches `warnings`.
+    x = torch.ones(3)
+    out = torch.empty(5)
+    with pytest.warns(UserWarning, match="resized") as got:
+        am.add(x, x, out=out)
+    assert out.shape == (3,)
+    with pytest.warns(UserWarning, match="resized") as want:
+        torch.add(x, x, out=torch.empty(5))
+    assert got[0].category is want[0].category
+
+
+def test_a_warning_turned_into_an_error_raises_it(am: ModuleType) -> None:
+    x = torch.ones(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="resized"):
+            am.add(x, x, out=torch.empty(5))

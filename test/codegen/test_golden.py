@@ -183,7 +183,8 @@ at::Tensor add_scalar(const at::Tensor& self, const at::Scalar& other, const at:
         return at_mini::_ops::add_out::call(input, other, unpack(alpha), *out);
       },
       py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::arg("out") = py::none(),
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       docs.get("add"));
   m.def(
       "add",
@@ -191,7 +192,8 @@ at::Tensor add_scalar(const at::Tensor& self, const at::Scalar& other, const at:
         return at_mini::_ops::add_Scalar::call(input, unpack(other), unpack(alpha));
       },
       py::arg("input"), py::arg("other"), py::arg("alpha") = 1,
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       "");
   m.def(
       "add_",
@@ -199,7 +201,8 @@ at::Tensor add_scalar(const at::Tensor& self, const at::Scalar& other, const at:
         return at_mini::_ops::add__Tensor::call(input, other, unpack(alpha));
       },
       py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1,
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       docs.get("add_"));
 @overload
 def add(input: Tensor, other: Tensor, *, alpha: _Scalar = 1, out: Tensor | None = None) -> Tensor: ...
@@ -243,7 +246,8 @@ at::Tensor softplus(const at::Tensor& self, const at::Scalar& beta, const at::Sc
         return at_mini::_ops::softplus::call(input, unpack(beta), unpack(threshold));
       },
       py::arg("input"), py::arg("beta") = 1, py::arg("threshold") = 20,
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       docs.get("softplus"));
 def softplus(input: Tensor, beta: _Scalar = 1, threshold: _Scalar = 20) -> Tensor: ...""",
         )
@@ -283,7 +287,8 @@ at::Tensor sum_dim(const at::Tensor& self, at::OptionalIntArrayRef dim, bool kee
         return at_mini::_ops::sum_dim_IntList::call(input, unpack(dim), keepdim, dtype);
       },
       py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none(),
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       docs.get("sum"));
 def sum(input: Tensor, dim: int | Sequence[int] | None, keepdim: bool = False, *, dtype: torch.dtype | None = None) -> Tensor: ...""",
         )
@@ -310,7 +315,8 @@ at::Tensor silu(const at::Tensor& self);
         return at_mini::_ops::silu::call(input);
       },
       py::arg("input"),
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       docs.get("silu"));
 def silu(input: Tensor) -> Tensor: ...""",
         )

@@ -31,7 +31,8 @@ void init_functions_{{ shard }}(
 {% endfor %}
       },
       {{ b.arg_specs }},
-      py::call_guard<py::gil_scoped_release>(),
+      // See Note [C++ warnings as Python warnings] in python_arg_casters.h
+      py::call_guard<WarningsToPython, py::gil_scoped_release>(),
       {{ b.doc }});
 {% endfor %}
 {% for n in names %}
