@@ -193,8 +193,8 @@ class WarningsToPython {
     for (const c10::Warning& w : buffer_.warnings) {
       PyObject* category =
           std::holds_alternative<c10::DeprecationWarning>(w.type())
-          ? PyExc_DeprecationWarning
-          : PyExc_UserWarning;
+              ? PyExc_DeprecationWarning
+              : PyExc_UserWarning;
       if (PyErr_WarnEx(category, w.msg().c_str(), 1) < 0) {
         if (!failing) {
           throw py::error_already_set();
