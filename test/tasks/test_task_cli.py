@@ -210,7 +210,9 @@ kit: error: task '02-shout' was never started (no branch task/02-shout); nothing
 | check | result | time |
 | python -c import greet, sys; sys.exit(greet.shout('a') != 'A') | passed | <t> |
 | review | not available | |
+| ./kit lint (the linters CI runs) | not available | |
 note: review: this checkout has no `./kit review` yet, so it was not run
+note: ./kit lint (the linters CI runs): this checkout has no `./kit lint` yet, so it was not run
 Task 02-shout passed. Compare with the reference: `./kit solution`; next: `./kit tasks`.
 """,
         )
@@ -243,6 +245,10 @@ $ ./kit check  (exit 1)
 | check | result | time |
 | pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests | failed | <t> |
 | greeting ends with "!" | failed | <t> |
+| ./kit lint (the linters CI runs) | not available | |
+| review bot on your commits | not available | |
+note: ./kit lint (the linters CI runs): this checkout has no `./kit lint` yet, so it was not run
+note: review bot on your commits: this checkout has no `./kit review` yet, so it was not run
 -- failing check: pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests --
 (declared at tools/tasks/01-fix-greeting/task.yaml:9; the last lines of its output follow)
 F [100%]
@@ -265,6 +271,8 @@ FAILED tools/tasks/01-fix-greeting/tests/test_greet.py::test_greet - AssertionEr
 hint 1/2: Look at greet.py.
 kit: -> pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests
 kit: -> greeting ends with "!"
+kit: -> ./kit lint (the linters CI runs)
+kit: -> review bot on your commits
 kit: -> your new tests fail on main and pass here
 kit: (this branch adds no test file under test/; a PR usually does)
 $ ./kit check  (exit 0)
@@ -272,9 +280,15 @@ $ ./kit check  (exit 0)
 | check | result | time |
 | pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests | passed | <t> |
 | greeting ends with "!" | passed | <t> |
+| ./kit lint (the linters CI runs) | not available | |
+| review bot on your commits | not available | |
+note: ./kit lint (the linters CI runs): this checkout has no `./kit lint` yet, so it was not run
+note: review bot on your commits: this checkout has no `./kit review` yet, so it was not run
 Task 01-fix-greeting passed. Compare with the reference: `./kit solution`; next: `./kit tasks`.
 kit: -> pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests
 kit: -> greeting ends with "!"
+kit: -> ./kit lint (the linters CI runs)
+kit: -> review bot on your commits
 kit: -> your new tests fail on main and pass here
 kit: (this branch adds no test file under test/; a PR usually does)
 $ ./kit status  (exit 0)

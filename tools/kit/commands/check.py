@@ -2,7 +2,9 @@
 
 The task is the one of the checked-out `task/<id>` branch unless named. If the
 task needs the C++ extension, an incremental `./kit build` runs first. Then
-every check of its task.yaml runs; a table says which passed. On failure the
+every check of its task.yaml runs, then `./kit lint` and the review bot on the
+commits of the branch (as CI and a PR reviewer would), unless task.yaml already
+lists them; a table says which passed. On failure the
 first failing check's output tail is shown with the next hint (each hint is
 shown once; `./kit hint` repeats them). Test files the branch adds under
 `test/` are checked too: they must fail on main and pass here
@@ -23,7 +25,7 @@ from tools.taskkit import checks as checks_mod
 from tools.taskkit import newtests
 from tools.taskkit.checks import CheckResult
 from tools.taskkit.session import Session, console, open_session, task_base
-from tools.taskkit.spec import Check, Task
+from tools.taskkit.spec import DEFAULT_TIMEOUT_S, Check, Task
 
 NAME = "check"
 HELP = "run the checks of the current task (or the one named): pass/fail, output, next hint"
@@ -41,6 +43,16 @@ def _build_check(s: Session, task: Task) -> Check | None:
     if not task.needs_build or cmd is None:
         return None
     return Check("command", "build (incremental)", tuple(cmd), 7200, task.loc)
+
+
+def _kit_wide_checks(task: Task) -> list[Check]:
+    """Lint and review run for every task; a task.yaml that lists them decides where."""
+    listed = {c.kind for c in task.checks}
+    wide = [
+        Check("lint", "./kit lint (the linters CI runs)", (), DEFAULT_TIMEOUT_S, task.loc),
+        Check("review", "review bot on your commits", (), DEFAULT_TIMEOUT_S, task.loc),
+    ]
+    return [c for c in wide if c.kind not in listed]
 
 
 def _new_tests(s: Session, task: Task, so_far: list[CheckResult], base: str) -> list[CheckResult]:
@@ -99,7 +111,7 @@ def _mark_passed(s: Session, task: Task) -> None:
 def check_task(s: Session, task: Task, *, build: bool) -> bool:
     """Run the task's checks in the checkout, print the report; True when it passes."""
     base = task_base(s.root, task)
-    todo = list(task.checks)
+    todo = list(task.checks) + _kit_wide_checks(task)
     build_check = _build_check(s, task) if build else None
     if build_check is not None:
         todo.insert(0, build_check)
