@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 import zlib
+from collections.abc import Callable
 from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
@@ -58,14 +59,25 @@ def test_one_changed_entry_rewrites_only_its_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     yaml_path = make_tree(tmp_path)
-    out = tmp_path / "out"
+    changed = rewritten_by(
+        tmp_path,
+        capsys,
+        lambda: yaml_path.write_text(YAML.replace("tags: [core, reduction]", "tags: [reduction]")),
+    )
+    assert changed == ["RegisterSchema.cpp"]
+
+
+def rewritten_by(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Callable[[], object]
+) -> list[str]:
+    """The generated files that change when `edit` changes the tree made by make_tree."""
+    yaml_path, out = tmp_path / "native_functions.yaml", tmp_path / "out"
     assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
     before = snapshot(out)
-    yaml_path.write_text(YAML.replace("tags: [core, reduction]", "tags: [reduction]"))
+    edit()
     assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
     after = snapshot(out)
-    changed = sorted(name for name in after if after[name] != before[name])
-    assert changed == ["RegisterSchema.cpp"]
+    return sorted(name for name in after if after.get(name) != before.get(name))
 
 
 NEW_COMPOSITE_OP = """
@@ -80,18 +92,16 @@ def test_new_composite_op_leaves_other_ops_files_alone(
 ) -> None:
     # See Note [Per-operator headers] and Note [Sharded generated sources]
     yaml_path = make_tree(tmp_path)
-    out = tmp_path / "out"
-    assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
-    before = snapshot(out)
-    yaml_path.write_text(YAML + NEW_COMPOSITE_OP)
-    (tmp_path / "aten_mini" / "native" / "Square.cpp").write_text(
-        "namespace at_mini::native {\n"
-        "at::Tensor square(const at::Tensor& self) { return self; }\n"
-        "}  // namespace at_mini::native\n"
-    )
-    assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
-    after = snapshot(out)
-    changed = sorted(name for name in after if after.get(name) != before.get(name))
+
+    def add_square() -> None:
+        yaml_path.write_text(YAML + NEW_COMPOSITE_OP)
+        (tmp_path / "aten_mini" / "native" / "Square.cpp").write_text(
+            "namespace at_mini::native {\n"
+            "at::Tensor square(const at::Tensor& self) { return self; }\n"
+            "}  // namespace at_mini::native\n"
+        )
+
+    changed = rewritten_by(tmp_path, capsys, add_square)
     shard = per_op.shard_of("square", per_op.PYTHON_SHARDS)
     ops_shard = per_op.shard_of("square", per_op.OPERATOR_SHARDS)
     assert changed == sorted(
@@ -110,7 +120,10 @@ def test_new_composite_op_leaves_other_ops_files_alone(
             f"python_functions_{shard}.cpp",
         ]
     )
-    assert '#include "ops/square_ops.h"' in (out / f"python_functions_{shard}.cpp").read_text()
+    assert (
+        '#include "ops/square_ops.h"'
+        in (tmp_path / "out" / f"python_functions_{shard}.cpp").read_text()
+    )
 
 
 def test_shards_are_stable_and_hold_whole_ops() -> None:
