@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -64,13 +65,14 @@ def _codegen(out: Path, cwd: Path = ROOT) -> None:
 
 def _generate(op: str) -> None:
     out = SCRATCH / "generated"
+    shutil.rmtree(out, ignore_errors=True)  # no stale outputs of an older codegen
     _codegen(out)
     pattern = re.compile(rf"\b{re.escape(op)}(_out|_)?\b")
     shown = []
-    for path in sorted(out.iterdir()):
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
         hits = [ln.rstrip() for ln in path.read_text().splitlines() if pattern.search(ln)]
         if hits:
-            shown.append(f"{path.name} ({len(hits)} lines), e.g.:")
+            shown.append(f"{path.relative_to(out).as_posix()} ({len(hits)} lines), e.g.:")
             shown.extend(f"    {h.strip()[:110]}" for h in hits[:3])
     _say(
         f"2. What torchgen_mini generates for '{op}' (into {out.relative_to(ROOT)})",
