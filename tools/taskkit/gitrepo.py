@@ -150,22 +150,32 @@ def setup_message(task_id: str, title: str) -> str:
     )
 
 
+def apply_patch(
+    root: Path, patch: Path, *, cached: bool = False, env: dict[str, str] | None = None
+) -> str | None:
+    """`git apply` the patch (to the index only if `cached`); None, or git's reason it fails."""
+    proc = subprocess.run(
+        ["git", "apply", *(["--cached"] if cached else []), "--whitespace=nowarn", str(patch)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    if proc.returncode == 0:
+        return None
+    lines = proc.stderr.strip().splitlines()
+    return lines[0] if lines else f"git apply exited {proc.returncode}"
+
+
 def commit_patch(root: Path, parent: str, patch: Path, message: str) -> str:
     """A new commit: `parent` with `patch` applied. See Note [A task's setup commit]."""
     with tempfile.TemporaryDirectory() as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         git(root, "read-tree", parent, env=env)
-        proc = subprocess.run(
-            ["git", "apply", "--cached", "--whitespace=nowarn", str(patch)],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, **env},
-        )
-        if proc.returncode != 0:
-            lines = proc.stderr.strip().splitlines()
-            raise PatchDoesNotApply(lines[0] if lines else f"git apply exited {proc.returncode}")
+        why = apply_patch(root, patch, cached=True, env=env)
+        if why is not None:
+            raise PatchDoesNotApply(why)
         tree = git(root, "write-tree", env=env).strip()
     return git(root, "commit-tree", tree, "-p", parent, "-m", message, env=KIT_IDENTITY).strip()
 

@@ -78,21 +78,6 @@ def _remove_worktree(root: Path, path: Path) -> None:
     git(root, "worktree", "prune")
 
 
-def _apply(worktree: Path, patch: Path) -> str | None:
-    """Apply the patch; None, or git's reason why it does not apply."""
-    proc = subprocess.run(
-        ["git", "apply", "--whitespace=nowarn", str(patch)],
-        cwd=worktree,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode == 0:
-        return None
-    lines = proc.stderr.strip().splitlines()
-    return lines[0] if lines else f"git apply exited {proc.returncode}"
-
-
 def _run(
     worktree: Path, task: Task, build: Check | None, base: str | None
 ) -> list[checks_mod.CheckResult]:
@@ -174,7 +159,7 @@ def _verify_in(wt: Path, task: Task, base: str, start: float) -> Verdict:
     build = _build_check(wt, task)
     if checks_mod.passed(_run(wt, task, build, task_base)):
         return verdict("passes", "-", "its checks pass without the solution")
-    why = _apply(wt, wt / TASKS_DIR / task.id / "solution.patch")
+    why = gitrepo.apply_patch(wt, wt / TASKS_DIR / task.id / "solution.patch")
     if why is not None:
         against = f"{base} + setup.patch" if task.has_setup else base
         return verdict("fails", "-", f"solution.patch no longer applies to {against} ({why})")
