@@ -40,6 +40,13 @@ def generated_header(filename: str, template: str) -> str:
     return f"{comment_prefix(filename)} @generated from torchgen_mini/templates/{template}\n"
 
 
+def _is_ours(path: Path) -> bool:
+    """Whether `path` starts with the header generated_header() writes."""
+    with path.open("rb") as f:
+        first = f.readline(200)
+    return b" @generated from torchgen_mini/templates/" in first
+
+
 def make_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     """The Jinja environment: strict, no autoescaping, whitespace-exact."""
     # See Note [Logic-free templates]
@@ -65,6 +72,7 @@ class FileManager:
         self.env = make_environment(template_dir)
         self.pending: dict[str, str] = {}
         self.written: list[Path] = []
+        self.removed: list[Path] = []
 
     def render(self, template: str, values: Mapping[str, object]) -> str:
         """The text of `template` filled with `values`, without the header."""
@@ -86,7 +94,27 @@ class FileManager:
         """Write the pending files that changed; returns the paths written."""
         for name, text in self.pending.items():
             self._write_if_changed(self.out_dir / name, text.encode("utf-8"))
+        self.removed = self._remove_stale()
         return self.written
+
+    def _remove_stale(self) -> list[Path]:
+        # Note [Stale outputs]
+        # A file an earlier run generated and this run does not (an op taken
+        # out of the YAML, an output renamed or sharded by a newer codegen)
+        # would linger in out_dir, where a learner browsing build/generated
+        # takes it for current. Only files carrying our @generated header are
+        # removed: anything else in out_dir is not ours to delete.
+        if not self.out_dir.is_dir():
+            return []
+        current = {self.out_dir / name for name in self.pending}
+        stale = [
+            path
+            for path in sorted(self.out_dir.rglob("*"))
+            if path.is_file() and path not in current and _is_ours(path)
+        ]
+        for path in stale:
+            path.unlink()
+        return stale
 
     def _write_if_changed(self, path: Path, data: bytes) -> None:
         # See Note [Write only what changed]

@@ -169,4 +169,6 @@ def main(argv: list[str]) -> int:
     written = fm.flush()
     if not args.quiet:
         print(f"torchgen_mini: {len(written)} of {len(fm.pending)} files changed in {args.out}")
+        for path in fm.removed:
+            print(f"torchgen_mini: removed {path}, which this codegen no longer generates")
     return 0

@@ -240,3 +240,21 @@ def test_check_mode_reports_a_missing_kernel(
     assert rc == 1
     assert "error: kernel 'at_mini::native::silu'" in stderr and stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_outputs_no_longer_generated_are_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # See Note [Stale outputs]
+    yaml_path = make_tree(tmp_path)
+    out = tmp_path / "out"
+    assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
+    old = out / "ops" / "gone_native.h"
+    old.write_text("// @generated from torchgen_mini/templates/ops_native.h\nint gone;\n")
+    mine = out / "notes.txt"
+    mine.write_text("not generated\n")
+    rc, stdout, _ = run_gen(capsys, *gen_args(yaml_path, out)[:-1])  # not --quiet
+    assert rc == 0
+    assert not old.exists()
+    assert mine.read_text() == "not generated\n"
+    assert f"removed {old}" in stdout
