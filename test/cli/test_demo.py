@@ -27,9 +27,9 @@ def test_generated_files_in_subdirectories_are_shown(
 ) -> None:
     stale = scratch / "generated" / "RegisterOld.cu"
     stale.parent.mkdir(parents=True)
-    stale.write_text("softplus from an older codegen\n")
+    stale.write_text("// @generated from torchgen_mini/templates/Old.cu\nsoftplus\n")
     demo._generate("softplus")
     out = capsys.readouterr().out
     assert "ops/softplus_native.h" in out  # the per-op headers live in ops/
     assert "RegisterCPU.cpp" in out
-    assert "RegisterOld.cu" not in out  # the scratch output starts empty
+    assert "RegisterOld.cu" not in out  # an older codegen's output is gone (Note [Stale outputs])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -65,7 +64,6 @@ def _codegen(out: Path, cwd: Path = ROOT) -> None:
 
 def _generate(op: str) -> None:
     out = SCRATCH / "generated"
-    shutil.rmtree(out, ignore_errors=True)  # no stale outputs of an older codegen
     _codegen(out)
     pattern = re.compile(rf"\b{re.escape(op)}(_out|_)?\b")
     shown = []
