@@ -24,7 +24,7 @@ import torchgen.gen as tg
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from torchgen_mini.model import parse_native_yaml
+from torchgen_mini.native_yaml import parse_native_yaml
 
 UPSTREAM = pathlib.Path(torchgen.__file__).parent / "packaged/ATen/native"
 YAML, TAGS = UPSTREAM / "native_functions.yaml", UPSTREAM / "tags.yaml"

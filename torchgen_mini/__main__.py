@@ -1,7 +1,9 @@
 """The command line: `python -m torchgen_mini check|schemas|gen ...`.
 
-`check FILE... [--tags FILE]` validates native_functions.yaml files and
-prints every error compiler-style (`file:line: error: message`);
+`check FILE... [--tags FILE] [--kernels ROOT]` validates native_functions.yaml
+files (and their shape functions; with `--kernels`, that the kernels they name
+are defined under ROOT/aten_mini/native) and prints every error
+compiler-style (`file:line: error: message`);
 `schemas FILE` prints the canonical schema of each entry in file order;
 `gen ...` runs the code generator (`torchgen_mini.gen.main`).  Exit status:
 0 clean, 1 errors in the input, 2 wrong usage.  Bad input never produces a
@@ -16,10 +18,11 @@ import sys
 from collections.abc import Callable
 
 from torchgen_mini.diagnostics import Diagnostic
-from torchgen_mini.model import ParsedNativeYaml, parse_native_yaml
+from torchgen_mini.native_yaml import ParsedNativeYaml
+from torchgen_mini.pipeline import load_and_check
 
 _USAGE = """\
-usage: python -m torchgen_mini check FILE... [--tags FILE]
+usage: python -m torchgen_mini check FILE... [--tags FILE] [--kernels ROOT]
        python -m torchgen_mini schemas FILE [--tags FILE]
        python -m torchgen_mini gen [ARGS...]"""
 
@@ -32,6 +35,12 @@ def _parser(prog: str, many: bool) -> argparse.ArgumentParser:
         metavar="FILE",
         help="tags.yaml to check tags against (default: tags.yaml next to FILE, if any)",
     )
+    if many:
+        p.add_argument(
+            "--kernels",
+            metavar="ROOT",
+            help="also check that each kernel named is defined under ROOT/aten_mini/native",
+        )
     return p
 
 
@@ -40,15 +49,15 @@ def _report(errors: list[Diagnostic]) -> None:
         print(d, file=sys.stderr)
 
 
-def _load(path: str, tags: str | None) -> ParsedNativeYaml:
-    return parse_native_yaml(path, tags)
+def _load(path: str, tags: str | None, kernels: str | None = None) -> ParsedNativeYaml:
+    return load_and_check(path, tags, kernels_root=kernels)
 
 
 def check(argv: list[str]) -> int:
     args = _parser("check", many=True).parse_args(argv)
     total = 0
     for path in args.files:
-        parsed = _load(path, args.tags)
+        parsed = _load(path, args.tags, args.kernels)
         _report(parsed.errors)
         total += len(parsed.errors)
         if not parsed.errors:

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
+from torchgen_mini.diagnostics import Diagnostic, Location, ParseError, did_you_mean
 from torchgen_mini.model import Argument, FunctionSchema, NativeFunction, SchemaKind
-from torchgen_mini.native_yaml import did_you_mean
-from torchgen_mini.yaml_loader import YList, YMap, load_yaml
+from torchgen_mini.yaml_loader import YList, YMap, load_yaml, load_yaml_text
 
 __all__ = [
     "NON_DIFFERENTIABLE",
@@ -34,6 +33,7 @@ __all__ = [
     "DifferentiabilityInfo",
     "ForwardDerivative",
     "ParsedDerivatives",
+    "derivative_names",
     "output_names",
     "parse_derivatives_yaml",
 ]
@@ -403,3 +403,31 @@ def parse_derivatives_yaml(
             infos.append(info)
     errors.sort(key=lambda d: d.loc.line)
     return ParsedDerivatives(infos, errors)
+
+
+def derivative_names(
+    text: str, file: str = "tools/autograd/derivatives.yaml"
+) -> frozenset[str] | None:
+    """The operator names (`add.Tensor`, `relu`) that the entries of a derivatives.yaml text name.
+
+    What the linter and the reviewer need (which overloads have an entry),
+    read with this module's own entry reader; an entry whose `name` does not
+    parse names nothing (`parse_derivatives_yaml` reports it).  None when the
+    text is not YAML or not a list of entries.
+    """
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return frozenset()
+    try:
+        doc, _ = load_yaml_text(text, file)
+        entries = _entries(doc, file, [])
+    except ParseError:
+        return None
+    names: set[str] = set()
+    for m in entries:
+        name = m.get("name")
+        if isinstance(name, str):
+            try:
+                names.add(str(FunctionSchema.parse(name).name))
+            except ParseError:
+                continue
+    return frozenset(names)

@@ -9,6 +9,7 @@ checked and every error is reported, not only the first.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -56,3 +57,9 @@ class ParseError(Exception):
     def __str__(self) -> str:
         text = self.message if self.loc is None else f"{self.loc}: {self.message}"
         return text if not self.hint else f"{text} (hint: {self.hint})"
+
+
+def did_you_mean(word: str, choices: list[str]) -> str | None:
+    """A hint naming the closest of `choices` to a misspelt `word`, if one is close."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -32,8 +32,8 @@ from torchgen_mini.dest import (
 )
 from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
 from torchgen_mini.file_manager import FileManager
-from torchgen_mini.kernel_check import missing_kernels
-from torchgen_mini.model import NativeFunction, parse_native_yaml
+from torchgen_mini.model import NativeFunction
+from torchgen_mini.pipeline import load_and_check
 
 Fns = list[NativeFunction]
 
@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-kernel-check",
         action="store_true",
-        help="do not check that every kernel named in the YAML is defined",
+        help="do not check that every kernel named in the YAML is defined (the build's"
+        " codegen step; see Note [Where the kernel check runs] in torchgen_mini/pipeline.py)",
     )
     p.add_argument(
         "--derivatives",
@@ -129,10 +130,12 @@ def report(errors: list[Diagnostic]) -> int:
     return 1
 
 
-def load(args: argparse.Namespace) -> tuple[Fns, list[Diagnostic]]:
+def load(args: argparse.Namespace, root: Path) -> tuple[Fns, list[Diagnostic]]:
+    """The pipeline's checks (torchgen_mini.pipeline); the kernel scan unless turned off."""
     if not Path(args.yaml).is_file():
         return [], [Diagnostic(Location(args.yaml, 0), "no such file")]
-    parsed = parse_native_yaml(args.yaml, args.tags)
+    scan = not args.list_outputs and not args.no_kernel_check
+    parsed = load_and_check(args.yaml, args.tags, kernels_root=root if scan else None)
     return parsed.native_functions, parsed.errors
 
 
@@ -146,14 +149,10 @@ def add_autograd(fm: FileManager, fns: Fns, given: str | None, root: Path) -> li
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    fns, errors = load(args)
+    root = Path(args.source_root) if args.source_root else Path(args.yaml).resolve().parent
+    fns, errors = load(args, root)
     if errors:
         return report(errors)
-    root = Path(args.source_root) if args.source_root else Path(args.yaml).resolve().parent
-    if not args.list_outputs and not args.no_kernel_check:
-        errors = missing_kernels(fns, root)
-        if errors:
-            return report(errors)
     try:
         fm = render_all(fns, Path(args.out))
         errors = add_autograd(fm, fns, args.derivatives, root)

@@ -8,6 +8,10 @@ into an `OperatorName`, `Arguments` and `Return`s built from `Type`s and alias
 `ParseError` naming the canonical spelling.  A YAML entry as a whole becomes a
 `NativeFunction` (built by `torchgen_mini.native_yaml`), and the functional /
 in-place / out= variants of one op are gathered by `group_native_functions`.
+
+This module is data only: it reads no file and imports no loader
+(`torchgen_mini.native_yaml` imports it, never the other way; the import-graph
+test, test/model/test_import_graph.py, holds that).
 """
 
 from __future__ import annotations
@@ -16,12 +20,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 __all__ = [
     "Annotation",
@@ -42,7 +43,6 @@ __all__ = [
     "OperatorName",
     "OptionalType",
     "ParseError",
-    "ParsedNativeYaml",
     "Precompute",
     "Return",
     "SchemaKind",
@@ -51,7 +51,6 @@ __all__ = [
     "Type",
     "Variant",
     "group_native_functions",
-    "parse_native_yaml",
 ]
 
 
@@ -971,6 +970,9 @@ class NativeFunction:
     dispatch_stubs: tuple[StubDecl, ...]
     key_lines: dict[str, int] = field(default_factory=dict)
     shape_function: ShapeFunctionDecl | None = None
+    # The `func:` string as written; the linter's canonical-form check (NF101)
+    # compares it with `str(func)`.
+    func_text: str = ""
 
     @property
     def root_name(self) -> str:
@@ -1065,29 +1067,3 @@ def group_native_functions(
         inplace, mutable = d.get(SchemaKind.inplace), d.get(SchemaKind.mutable)
         result.append(NativeFunctionsGroup(functional, inplace, mutable, out))
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedNativeYaml:
-    """What `parse_native_yaml` returns: every entry that parsed, and all errors."""
-
-    native_functions: list[NativeFunction]
-    errors: list[Diagnostic]
-
-
-def parse_native_yaml(
-    path: str | Path,
-    tags_path: str | Path | None = None,
-    *,
-    shape_functions: str | Path | None = None,
-) -> ParsedNativeYaml:
-    """Load, parse and validate a native_functions.yaml (and its tags.yaml).
-
-    `shape_functions` is the module whose functions `shape_function:` may
-    name (default: the nearest python/aten_mini/_shape_functions.py in the
-    YAML's directory or above).  Never raises for bad input: problems come
-    back in `errors`, sorted by line.
-    """
-    from torchgen_mini.native_yaml import load_native_yaml
-
-    return load_native_yaml(path, tags_path, shape_functions=shape_functions)

@@ -1,16 +1,20 @@
-"""Turn the entries of native_functions.yaml into `NativeFunction`s.
+"""The one loader: native_functions.yaml (a path or a text) -> validated `NativeFunction`s.
 
-`load_native_yaml` reads the file (see `yaml_loader`), converts each entry
+`parse_native_yaml` reads the file (see `yaml_loader`), converts each entry
 key by key, and hands the result to `validate` for the rules that span a
 whole schema or several entries.  A bad key is reported at its own line and
 replaced by its default so the rest of the entry, and the rest of the file,
 is still checked.  See Note [Error recovery].
+
+Loading reads the YAML files and nothing else of the repository: the checks
+against other files (shape functions, kernel sources) are steps of their own,
+run by `torchgen_mini.pipeline`.  This module imports the model; the model
+never imports it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 import re
 from collections.abc import Callable, Iterator
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
+from torchgen_mini.diagnostics import Diagnostic, Location, ParseError, did_you_mean
 from torchgen_mini.model import (
     Argument,
     DeviceCheckType,
@@ -26,14 +30,13 @@ from torchgen_mini.model import (
     FunctionSchema,
     NativeFunction,
     OperatorName,
-    ParsedNativeYaml,
     Precompute,
     ShapeFunctionDecl,
     StubDecl,
     Variant,
 )
-from torchgen_mini.shape_functions import find_module
-from torchgen_mini.yaml_loader import YList, YMap, load_yaml
+from torchgen_mini.validate import validate
+from torchgen_mini.yaml_loader import YList, YMap, load_yaml, load_yaml_text
 
 # Note [Error recovery]
 # Each key of an entry is converted by its own function.  A conversion that
@@ -66,11 +69,6 @@ class _Ctx:
 
     def error(self, message: str, hint: str | None = None, line: int | None = None) -> None:
         self.errors.append(Diagnostic(self.loc(line), message, hint))
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _want(value: Any, ty: type | tuple[type, ...], what: str) -> Any:
@@ -322,6 +320,7 @@ def native_function_from_entry(
         dispatch_stubs=_get(values, "dispatch_stub"),
         key_lines=entry.key_lines,
         shape_function=_get(values, "shape_function"),
+        func_text=str(entry["func"]),
     )
     _default_dispatch(nf)
     return nf
@@ -383,28 +382,44 @@ def _default_tags_path(path: str | Path) -> Path | None:
     return guess if guess.is_file() else None
 
 
-def load_native_yaml(
-    path: str | Path,
-    tags_path: str | Path | None = None,
-    *,
-    shape_functions: str | Path | None = None,
-) -> ParsedNativeYaml:
-    """See `torchgen_mini.model.parse_native_yaml`."""
-    from torchgen_mini.validate import validate, validate_shape_functions
+@dataclass(frozen=True, slots=True)
+class ParsedNativeYaml:
+    """What `parse_native_yaml` returns: every entry that parsed, and all errors.
 
+    `loaded` is False when the file as a whole could not be read as a YAML
+    list of entries (then `errors` says why and `native_functions` is empty).
+    """
+
+    native_functions: list[NativeFunction]
+    errors: list[Diagnostic]
+    loaded: bool = True
+
+
+def parse_native_yaml(path: str | Path, tags_path: str | Path | None = None) -> ParsedNativeYaml:
+    """Load, parse and validate a native_functions.yaml (and its tags.yaml).
+
+    `tags_path` defaults to the tags.yaml next to the file, if there is one.
+    Never raises for bad input: problems come back in `errors`, sorted by line.
+    Reads no other file; see `torchgen_mini.pipeline` for the cross-checks.
+    """
+    tp = tags_path if tags_path is not None else _default_tags_path(path)
     with _no_gc():
-        parsed = _load(path, tags_path, validate)
-    if not any(f.shape_function for f in parsed.native_functions):
-        return parsed
-    module = shape_functions if shape_functions is not None else find_module(path)
-    errors = validate_shape_functions(parsed.native_functions, module)
-    if not errors:
-        return parsed
-    return ParsedNativeYaml(parsed.native_functions, _sorted([*parsed.errors, *errors], path))
+        return _load(str(path), lambda: load_yaml(path), tp)
 
 
-def _sorted(errors: list[Diagnostic], path: str | Path) -> list[Diagnostic]:
-    return sorted(errors, key=lambda d: (d.loc.file != str(path), d.loc.file, d.loc.line))
+def parse_native_yaml_text(
+    text: str, file: str = "native_functions.yaml", tags_path: str | Path | None = None
+) -> ParsedNativeYaml:
+    """`parse_native_yaml` of a text already read (a branch's file); `file` names it.
+
+    Tags are checked only when `tags_path` is given.
+    """
+    with _no_gc():
+        return _load(file, lambda: load_yaml_text(text, file), tags_path)
+
+
+def _sorted(errors: list[Diagnostic], path: str) -> list[Diagnostic]:
+    return sorted(errors, key=lambda d: (d.loc.file != path, d.loc.file, d.loc.line))
 
 
 @contextlib.contextmanager
@@ -423,22 +438,22 @@ def _no_gc() -> Iterator[None]:
 
 
 def _load(
-    path: str | Path,
+    file: str,
+    read: Callable[[], tuple[Any, list[Diagnostic]]],
     tags_path: str | Path | None,
-    validate: Callable[[list[NativeFunction], set[str] | None], list[Diagnostic]],
 ) -> ParsedNativeYaml:
     errors: list[Diagnostic] = []
     tags: set[str] | None = None
     try:
-        tp = tags_path if tags_path is not None else _default_tags_path(path)
-        if tp is not None:
-            tags, tag_errors = load_tags(tp)
+        if tags_path is not None:
+            tags, tag_errors = load_tags(tags_path)
             errors.extend(tag_errors)
-        doc, yaml_errors = load_yaml(path)
+        doc, yaml_errors = read()
         errors.extend(yaml_errors)
-        entries = _entries(doc, str(path), errors)
+        entries = _entries(doc, file, errors)
     except ParseError as e:
-        return ParsedNativeYaml([], [*errors, e.at(Location(str(path), 0))])
-    fns = [f for e in entries if (f := native_function_from_entry(e, str(path), errors))]
+        fatal = e.at(Location(file, 0))
+        return ParsedNativeYaml([], [*errors, fatal], loaded=fatal.loc.file != file)
+    fns = [f for e in entries if (f := native_function_from_entry(e, file, errors))]
     errors.extend(validate(fns, tags))
-    return ParsedNativeYaml(fns, _sorted(errors, path))
+    return ParsedNativeYaml(fns, _sorted(errors, file))

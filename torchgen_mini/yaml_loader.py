@@ -188,8 +188,11 @@ def _check_tabs(text: str, name: str) -> None:
 
 def load_yaml(path: str | Path) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document: (value, duplicate-key errors) or ParseError."""
-    name = str(path)
-    text = read_text(path)
+    return load_yaml_text(read_text(path), str(path))
+
+
+def load_yaml_text(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
+    """`load_yaml` of a text already read (a file of another branch); `name` is its file."""
     _check_tabs(text, name)
     try:
         node = yaml.compose(text, Loader=_Loader)

@@ -14,7 +14,8 @@ import pytest
 from torchgen_mini.derivatives import DifferentiabilityInfo, parse_derivatives_yaml
 from torchgen_mini.dest import autograd
 from torchgen_mini.file_manager import FileManager
-from torchgen_mini.model import NativeFunction, ParseError, parse_native_yaml
+from torchgen_mini.model import NativeFunction, ParseError
+from torchgen_mini.native_yaml import parse_native_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "autograd.md"

@@ -13,7 +13,8 @@ import expecttest
 import torchgen
 
 from torchgen_mini.derivatives import ParsedDerivatives, parse_derivatives_yaml
-from torchgen_mini.model import NativeFunction, parse_native_yaml
+from torchgen_mini.model import NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = Path(torchgen.__file__).parent / "packaged"

@@ -21,7 +21,8 @@ from rich.console import Console
 from tools.bench import buildloop, cases, report, runner, stats, worker
 from tools.kit.__main__ import main as kit_main
 from tools.kit.commands import bench
-from torchgen_mini.model import FunctionSchema, parse_native_yaml
+from torchgen_mini.model import FunctionSchema
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from torchgen_mini.model import NativeFunction, parse_native_yaml
+from torchgen_mini.model import NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 TAGS = REPO / "tags.yaml"

@@ -16,7 +16,8 @@ import expecttest
 
 from torchgen_mini.dest import fakes, polyfills, register_dispatch_key
 from torchgen_mini.file_manager import FileManager
-from torchgen_mini.model import DispatchKey, NativeFunction, parse_native_yaml
+from torchgen_mini.model import DispatchKey, NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 

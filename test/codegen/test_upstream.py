@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from torchgen_mini.api import cpp, dispatcher, pyi, python
-from torchgen_mini.model import NativeFunction, ParseError, parse_native_yaml
+from torchgen_mini.model import NativeFunction, ParseError
+from torchgen_mini.native_yaml import parse_native_yaml
 
 torchgen = pytest.importorskip("torchgen", reason="upstream YAML ships with torch's torchgen")
 UPSTREAM = Path(torchgen.__file__).parent / "packaged" / "ATen" / "native"

@@ -84,3 +84,15 @@ def test_committed_generated_file(tmp_path: Path) -> None:
     assert [(f.path, f.code) for f in lint_generated(tmp_path, False)] == [
         ("Functions.h", "GEN001")
     ]
+
+
+def test_kernels_linter_names_the_missing_kernel(tmp_path: Path) -> None:
+    from tools.lint.kernels import lint_kernels
+
+    root = repo(tmp_path, GOOD)
+    native = root / "aten_mini" / "native"
+    native.mkdir(parents=True)
+    (native / "Relu.cpp").write_text("at::Tensor relu(const at::Tensor& self) { return self; }\n")
+    [finding] = lint_kernels(root, False)
+    assert (finding.line, finding.code) == (8, "KC001")  # its dispatch: line
+    assert "kernel 'at_mini::native::relu_' (CPU, CUDA) for 'relu_' is not defined" in str(finding)

@@ -8,7 +8,7 @@ import textwrap
 
 import torchgen
 
-from torchgen_mini.model import ParsedNativeYaml, parse_native_yaml
+from torchgen_mini.native_yaml import ParsedNativeYaml, parse_native_yaml
 
 UPSTREAM_DIR = pathlib.Path(torchgen.__file__).parent / "packaged/ATen/native"
 UPSTREAM_YAML = UPSTREAM_DIR / "native_functions.yaml"

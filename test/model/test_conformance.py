@@ -13,13 +13,8 @@ import torchgen.model as tgm
 import yaml
 from model_testutil import REPO, UPSTREAM_TAGS, UPSTREAM_YAML
 
-from torchgen_mini.model import (
-    NativeFunction,
-    NativeFunctionsGroup,
-    ParsedNativeYaml,
-    group_native_functions,
-    parse_native_yaml,
-)
+from torchgen_mini.model import NativeFunction, NativeFunctionsGroup, group_native_functions
+from torchgen_mini.native_yaml import ParsedNativeYaml, parse_native_yaml
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,9 @@ import textwrap
 import expecttest
 from model_testutil import REPO, TAGS
 
-from torchgen_mini.model import ParsedNativeYaml, ShapeFunctionDecl, parse_native_yaml
+from torchgen_mini.model import ShapeFunctionDecl
+from torchgen_mini.native_yaml import ParsedNativeYaml
+from torchgen_mini.pipeline import load_and_check
 
 SHAPES = """\
 def pointwise(*operands):
@@ -53,7 +55,7 @@ def load(yaml: str, shapes: str | None = SHAPES) -> tuple[ParsedNativeYaml, str]
         path = root / "native_functions.yaml"
         path.write_text(textwrap.dedent(yaml).lstrip("\n"))
         (root / "tags.yaml").write_text(TAGS)
-        return parse_native_yaml(path, root / "tags.yaml"), d
+        return load_and_check(path, root / "tags.yaml"), d
 
 
 def errors(yaml: str, shapes: str | None = SHAPES) -> str:
@@ -183,7 +185,7 @@ native_functions.yaml:4: error: shape_function 'pointwise' needs python/aten_min
         )
 
     def test_the_repository_names_only_existing_functions(self) -> None:
-        parsed = parse_native_yaml(REPO / "native_functions.yaml", REPO / "tags.yaml")
+        parsed = load_and_check(REPO / "native_functions.yaml", REPO / "tags.yaml")
         self.assertEqual(parsed.errors, [])
         named = {f.shape_function.name for f in parsed.native_functions if f.shape_function}
         self.assertEqual(

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from tools.bc.check import check
-from tools.lint.nfentries import EntriesError
 from tools.review.context import GitError, git
+from torchgen_mini.diagnostics import ParseError
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWLIST = "tools/bc/allowlist.yaml"
@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     allow = (ROOT / ALLOWLIST).read_text(encoding="utf-8") if (ROOT / ALLOWLIST).is_file() else ""
     try:
         result = check(base, head, allow or "allow: []")
-    except EntriesError as exc:
-        print(f"bc: error: native_functions.yaml:{exc.line}: {exc}", file=sys.stderr)
+    except ParseError as exc:
+        print(f"bc: error: {exc}", file=sys.stderr)
         return 2
     for b in result.breaks:
         line = b.head_line or b.base_line

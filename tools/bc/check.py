@@ -5,6 +5,8 @@ Each schema of the base is parsed with `torch._C.parse_schema` under the
 overload present in both breaks when torch says the head schema is not
 `is_backward_compatible_with` the base one. We add a plain-words reason
 (which argument went away, which one has no default) to torch's verdict.
+Both texts are read by the codegen's loader, so the check sees the schemas the
+codegen sees (in canonical form).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from tools.lint.nfentries import YamlEntry, load_entries
+from torchgen_mini.diagnostics import ParseError
+from torchgen_mini.model import NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml_text
 
 NAMESPACE = "aten_mini"
 
@@ -80,11 +84,25 @@ def explain(old: Any, new: Any) -> str:
     return "; ".join(reasons) or "arguments were reordered or became keyword-only"
 
 
-def _by_overload(entries: list[YamlEntry]) -> dict[str, YamlEntry]:
-    return {e.overload: e for e in entries}
+def load_entries(text: str) -> list[NativeFunction]:
+    """The entries of a native_functions.yaml text whose schema parses.
+
+    ParseError (with its location) when the text is not a YAML list of entries.
+    """
+    parsed = parse_native_yaml_text(text)
+    if not parsed.loaded:
+        fatal = parsed.errors[-1]
+        raise ParseError(fatal.message, fatal.hint, fatal.loc)
+    return parsed.native_functions
 
 
-def schema_breaks(base: list[YamlEntry], head: list[YamlEntry]) -> tuple[list[BCBreak], list[str]]:
+def _by_overload(entries: list[NativeFunction]) -> dict[str, NativeFunction]:
+    return {str(e.func.name): e for e in entries}
+
+
+def schema_breaks(
+    base: list[NativeFunction], head: list[NativeFunction]
+) -> tuple[list[BCBreak], list[str]]:
     """Every break of `head` against `base`, and schemas torch could not parse."""
     heads = _by_overload(head)
     breaks: list[BCBreak] = []
@@ -92,20 +110,20 @@ def schema_breaks(base: list[YamlEntry], head: list[YamlEntry]) -> tuple[list[BC
     for overload, b in _by_overload(base).items():
         h = heads.get(overload)
         if h is None:
-            breaks.append(BCBreak(overload, "overload was removed", b.line, None))
+            breaks.append(BCBreak(overload, "overload was removed", b.loc.line, None))
             continue
-        if h.func == b.func:
+        if str(h.func) == str(b.func):
             continue
         try:
-            old, new = parse_schema(b.func), parse_schema(h.func)
+            old, new = parse_schema(str(b.func)), parse_schema(str(h.func))
         except RuntimeError as exc:
             first = str(exc).strip().splitlines()[:1] or ["parse error"]
             errors.append(
-                f"native_functions.yaml:{h.line}: torch cannot parse the schema: {first[0]}"
+                f"native_functions.yaml:{h.loc.line}: torch cannot parse the schema: {first[0]}"
             )
             continue
         if not new.is_backward_compatible_with(old):
-            breaks.append(BCBreak(overload, explain(old, new), b.line, h.line))
+            breaks.append(BCBreak(overload, explain(old, new), b.loc.line, h.loc.line))
     return breaks, errors
 
 

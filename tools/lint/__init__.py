@@ -24,6 +24,7 @@ from tools.lint.external import (
 )
 from tools.lint.finding import Finding
 from tools.lint.generated import lint_generated
+from tools.lint.kernels import lint_kernels
 from tools.lint.nativeyaml import lint_native_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,7 @@ LINTERS: dict[str, Linter] = {
     "mypy": lint_mypy,
     "clang-format": lint_clang_format,
     "native-yaml": lint_native_yaml,
+    "kernels": lint_kernels,
     "actionlint": lint_actionlint,
     "generated": lint_generated,
 }

@@ -21,7 +21,10 @@ from pathlib import Path
 
 from tools.lint import opindex
 from tools.lint.finding import Finding
-from tools.lint.nfentries import EntriesError, YamlEntry, load_entries
+from torchgen_mini.derivatives import derivative_names
+from torchgen_mini.model import FunctionSchema, NativeFunction
+from torchgen_mini.native_yaml import ParsedNativeYaml
+from torchgen_mini.pipeline import load_and_check
 
 YAML = "native_functions.yaml"
 TAGS = "tags.yaml"
@@ -57,11 +60,14 @@ def lint_native_yaml(root: Path, fix: bool) -> list[Finding]:
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
             text = fixed
-    try:
-        entries = load_entries(text)
-    except EntriesError as exc:
-        return [Finding(YAML, exc.line, 1, "NF002", str(exc))]
-    findings = model_findings(root)
+    parsed = _load(root)
+    if isinstance(parsed, Finding):
+        return [parsed]
+    if not parsed.loaded:
+        fatal = parsed.errors[-1]
+        return [Finding(YAML, max(fatal.loc.line, 1), 1, "NF002", fatal.message)]
+    entries = parsed.native_functions
+    findings = model_findings(parsed)
     findings += layout_findings(text) + canonical_findings(text, entries)
     findings += key_order_findings(entries) + order_findings(entries)
     findings += coverage_findings(root, entries)
@@ -71,14 +77,16 @@ def lint_native_yaml(root: Path, fix: bool) -> list[Finding]:
 # --- validation by the schema model -------------------------------------------------
 
 
-def model_findings(root: Path) -> list[Finding]:
-    """The schema model's diagnostics, or one NF001 saying why it could not run."""
+def _load(root: Path) -> ParsedNativeYaml | Finding:
+    """The codegen's loader and its shape-function check, or NF001 saying why it could not run."""
     try:
-        from torchgen_mini.model import parse_native_yaml
-
-        parsed = parse_native_yaml(str(root / YAML), str(root / TAGS))
+        return load_and_check(root / YAML, root / TAGS)
     except Exception as exc:  # the model is another package: report, never crash
-        return [Finding(YAML, 1, 1, "NF001", f"schema model failed: {type(exc).__name__}: {exc}")]
+        return Finding(YAML, 1, 1, "NF001", f"schema model failed: {type(exc).__name__}: {exc}")
+
+
+def model_findings(parsed: ParsedNativeYaml) -> list[Finding]:
+    """The schema model's diagnostics as NF001."""
     found = []
     for diag in parsed.errors:
         hint = f" (hint: {diag.hint})" if diag.hint else ""
@@ -89,22 +97,21 @@ def model_findings(root: Path) -> list[Finding]:
 def canonical_schema(func: str) -> str | None:
     """The model's canonical text of a schema, or None when it does not parse."""
     try:
-        from torchgen_mini.model import FunctionSchema
-
         return str(FunctionSchema.parse(func))
     except Exception:  # parse errors are NF001's business
         return None
 
 
-def canonical_findings(text: str, entries: list[YamlEntry]) -> list[Finding]:
+def canonical_findings(text: str, entries: list[NativeFunction]) -> list[Finding]:
     found = []
     lines = text.splitlines()
     for e in entries:
-        canon = canonical_schema(e.func)
-        if canon is not None and canon != e.func:
-            col = lines[e.line - 1].find("func:") + 1 if e.line <= len(lines) else 1
+        canon = str(e.func)
+        line = e.loc.line
+        if canon != e.func_text:
+            col = lines[line - 1].find("func:") + 1 if line <= len(lines) else 1
             msg = f"schema is not canonical; write it as `{canon}`"
-            found.append(Finding(YAML, e.line, max(col, 1), "NF101", msg))
+            found.append(Finding(YAML, line, max(col, 1), "NF101", msg))
     return found
 
 
@@ -157,62 +164,52 @@ def _fix_func_line(line: str) -> str:
 # --- order -----------------------------------------------------------------------------
 
 
-def key_order_findings(entries: list[YamlEntry]) -> list[Finding]:
+def key_order_findings(entries: list[NativeFunction]) -> list[Finding]:
     found = []
     for e in entries:
-        known = [k for k in e.data if k in KEY_ORDER]
+        known = [k for k in e.key_lines if k in KEY_ORDER]
         if known != sorted(known, key=KEY_ORDER.index):
             want = ", ".join(sorted(known, key=KEY_ORDER.index))
-            found.append(Finding(YAML, e.line, 1, "NF103", f"keys out of order; use: {want}"))
+            found.append(Finding(YAML, e.loc.line, 1, "NF103", f"keys out of order; use: {want}"))
     return found
 
 
-KIND_RANK = {"functional": 0, "inplace": 1, "out": 2}
-
-
-def order_findings(entries: list[YamlEntry]) -> list[Finding]:
+def order_findings(entries: list[NativeFunction]) -> list[Finding]:
     found = []
     seen: list[str] = []
     for e in entries:
-        if seen and e.base != seen[-1] and e.base in seen:
-            msg = f"entries of `{e.base}` are split; keep all overloads of an op together"
-            found.append(Finding(YAML, e.line, 1, "NF104", msg))
-        elif seen and e.base != seen[-1] and e.base < seen[-1]:
-            msg = f"`{e.base}` should come before `{seen[-1]}`: ops are in alphabetical order"
-            found.append(Finding(YAML, e.line, 1, "NF104", msg))
-        if not seen or seen[-1] != e.base:
-            seen.append(e.base)
+        op = e.root_name
+        if seen and op != seen[-1] and op in seen:
+            msg = f"entries of `{op}` are split; keep all overloads of an op together"
+            found.append(Finding(YAML, e.loc.line, 1, "NF104", msg))
+        elif seen and op != seen[-1] and op < seen[-1]:
+            msg = f"`{op}` should come before `{seen[-1]}`: ops are in alphabetical order"
+            found.append(Finding(YAML, e.loc.line, 1, "NF104", msg))
+        if not seen or seen[-1] != op:
+            seen.append(op)
     return found + group_order_findings(entries)
 
 
-def group_order_findings(entries: list[YamlEntry]) -> list[Finding]:
-    """NF105: in each overload group, functional before in-place before out=."""
+def group_order_findings(entries: list[NativeFunction]) -> list[Finding]:
+    """NF105: in each overload group (one functional signature), functional, in-place, out=."""
     found = []
     last_rank: dict[str, int] = {}
     for e in entries:
-        group = _group_key(e)
-        rank = KIND_RANK.get(e.kind, 0)
+        group = str(e.func.signature(strip_default=True))
+        kind = e.func.kind()
+        rank = opindex.KIND_RANK.get(kind, 0)
         if rank < last_rank.get(group, -1):
-            msg = f"`{e.overload}` ({e.kind}) goes before the other variants of its group"
-            found.append(Finding(YAML, e.line, 1, "NF105", f"{msg}: functional, in-place, out="))
+            msg = f"`{e.func.name}` ({kind.value}) goes before the other variants of its group"
+            msg += ": functional, in-place, out="
+            found.append(Finding(YAML, e.loc.line, 1, "NF105", msg))
         last_rank[group] = max(rank, last_rank.get(group, -1))
     return found
-
-
-def _group_key(e: YamlEntry) -> str:
-    """Entries sharing a functional signature, via the model; the base name otherwise."""
-    try:
-        from torchgen_mini.model import FunctionSchema
-
-        return str(FunctionSchema.parse(e.func).signature(strip_default=True))
-    except Exception:  # unparsable entries are NF001's business
-        return e.base
 
 
 # --- coverage --------------------------------------------------------------------------
 
 
-def coverage_findings(root: Path, entries: list[YamlEntry]) -> list[Finding]:
+def coverage_findings(root: Path, entries: list[NativeFunction]) -> list[Finding]:
     found = _named_coverage(root, entries, OPINFO_CHECK)
     found += _named_coverage(root, entries, DOCS_CHECK)
     return found + derivative_findings(root, entries)
@@ -240,7 +237,7 @@ DOCS_CHECK = NamedCheck(
 )
 
 
-def _named_coverage(root: Path, entries: list[YamlEntry], check: NamedCheck) -> list[Finding]:
+def _named_coverage(root: Path, entries: list[NativeFunction], check: NamedCheck) -> list[Finding]:
     rel, code = check.rel, check.code
     text = _read(root, rel)
     if text is None:
@@ -248,11 +245,11 @@ def _named_coverage(root: Path, entries: list[YamlEntry], check: NamedCheck) -> 
     names = check.reader(text)
     if names is None:
         return [Finding(rel, 1, 1, "NF200", f"{rel} is not valid Python")]
-    firsts = {e.base: e for e in reversed(entries)}
+    firsts = {e.root_name: e for e in reversed(entries)}
     return [
         Finding(
             YAML,
-            e.line,
+            e.loc.line,
             1,
             code,
             f"op `{op}` has no {check.what} in {rel}: " + check.fix.format(op=op),
@@ -262,12 +259,7 @@ def _named_coverage(root: Path, entries: list[YamlEntry], check: NamedCheck) -> 
     ]
 
 
-def needs_derivative(e: YamlEntry) -> bool:
-    """Functional overloads with a kernel of their own that return a Tensor."""
-    return e.kind == "functional" and e.returns_tensor and not e.is_composite_implicit
-
-
-def derivative_findings(root: Path, entries: list[YamlEntry]) -> list[Finding]:
+def derivative_findings(root: Path, entries: list[NativeFunction]) -> list[Finding]:
     text = _read(root, opindex.DERIVATIVES)
     if text is None:
         return [
@@ -279,18 +271,18 @@ def derivative_findings(root: Path, entries: list[YamlEntry]) -> list[Finding]:
                 f"{opindex.DERIVATIVES} does not exist, so no op has a derivative",
             )
         ]
-    derivs = opindex.derivative_entries(text)
-    if derivs is None:
+    covered = derivative_names(text, opindex.DERIVATIVES)
+    if covered is None:
         return [Finding(opindex.DERIVATIVES, 1, 1, "NF200", "not a YAML list of `- name:` entries")]
     return [
         Finding(
             YAML,
-            e.line,
+            e.loc.line,
             1,
             "NF203",
-            f"`{e.overload}` has no entry in {opindex.DERIVATIVES}: add its formulas, or "
+            f"`{e.func.name}` has no entry in {opindex.DERIVATIVES}: add its formulas, or "
             "declare it non-differentiable (`output_differentiability: [False]`)",
         )
         for e in entries
-        if needs_derivative(e) and e.overload not in derivs.covered
+        if opindex.needs_derivative(e) and str(e.func.name) not in covered
     ]

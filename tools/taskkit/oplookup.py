@@ -19,7 +19,8 @@ from tools.kit.ui import KitError
 from torchgen_mini import kernel_check
 from torchgen_mini.derivatives import DifferentiabilityInfo, parse_derivatives_yaml
 from torchgen_mini.diagnostics import Location
-from torchgen_mini.model import NativeFunction, parse_native_yaml
+from torchgen_mini.model import NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 NATIVE_YAML = "native_functions.yaml"
 TAGS_YAML = "tags.yaml"

@@ -43,7 +43,7 @@ def _tree_state() -> str:
 
 
 def _show_yaml_entries(op: str) -> None:
-    from torchgen_mini.model import parse_native_yaml
+    from torchgen_mini.native_yaml import parse_native_yaml
 
     parsed = parse_native_yaml(str(ROOT / "native_functions.yaml"), str(ROOT / "tags.yaml"))
     found = [f for f in parsed.native_functions if f.root_name == op]

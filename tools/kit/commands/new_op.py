@@ -29,8 +29,8 @@ from torchgen_mini.model import (
     NativeFunction,
     Return,
     SchemaKind,
-    parse_native_yaml,
 )
+from torchgen_mini.native_yaml import parse_native_yaml
 
 NAME = "new-op"
 HELP = "scaffold a new op: YAML, kernel stubs (cpu/cuda), OpInfo, docs, derivatives"

@@ -6,10 +6,10 @@ See tools/bc/check.py for how breaks are decided (torch's own check).
 from __future__ import annotations
 
 from tools.bc.check import check
-from tools.lint.nfentries import EntriesError
 from tools.review.comments import Comment, Severity
 from tools.review.context import ReviewContext
 from tools.review.rules.common import YAML, at, code
+from torchgen_mini.diagnostics import ParseError
 
 ALLOWLIST = "tools/bc/allowlist.yaml"
 
@@ -20,7 +20,7 @@ def bc_breaking(ctx: ReviewContext) -> list[Comment]:
         return []
     try:
         result = check(base, head, ctx.head(ALLOWLIST) or "allow: []")
-    except EntriesError:
+    except ParseError:
         return []  # yaml-parse reports it
     found = [
         _break_comment(b.qualified, b.message, b.base_line, b.head_line) for b in result.breaks

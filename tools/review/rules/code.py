@@ -104,7 +104,14 @@ def definitions(text: str, name: str) -> list[tuple[int, str]]:
 
 
 def _kernels(ctx: ReviewContext, key_prefix: str = "") -> set[str]:
-    return {k for e in head_entries(ctx) for k in e.kernel_names(key_prefix)}
+    """Kernels the head YAML's `dispatch:` tables name for keys starting with `key_prefix`."""
+    return {
+        kernel
+        for e in head_entries(ctx)
+        if e.explicit_dispatch
+        for key, kernel in e.dispatch.items()
+        if key.value.startswith(key_prefix)
+    }
 
 
 def _native_sources(ctx: ReviewContext) -> list[tuple[FileChange, str]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tools.lint.nfentries import EntriesError, YamlEntry, load_entries
+from tools.lint import opindex
 from tools.review.comments import Comment, Severity
 from tools.review.context import ReviewContext
+from torchgen_mini.model import NativeFunction
 
 YAML = "native_functions.yaml"
 MAX_CODE = 120
@@ -18,21 +19,21 @@ def code(value: str) -> str:
     return f"`{clean}`"
 
 
-def entries(text: str | None) -> list[YamlEntry] | None:
-    """Entries of a YAML text; None when absent or unparsable (yaml-parse reports it)."""
+def entries(text: str | None) -> list[NativeFunction] | None:
+    """Entries of a YAML text (the codegen's loader); None when absent or not loadable."""
     if text is None:
         return None
     try:
-        return load_entries(text)
-    except EntriesError:
-        return None
+        return opindex.load(text)
+    except opindex.YamlError:
+        return None  # yaml-parse reports it
 
 
-def head_entries(ctx: ReviewContext) -> list[YamlEntry]:
+def head_entries(ctx: ReviewContext) -> list[NativeFunction]:
     return entries(ctx.head(YAML)) or []
 
 
-def base_entries(ctx: ReviewContext) -> list[YamlEntry]:
+def base_entries(ctx: ReviewContext) -> list[NativeFunction]:
     return entries(ctx.base(YAML)) or []
 
 
@@ -40,23 +41,23 @@ def yaml_changed(ctx: ReviewContext) -> bool:
     return ctx.changed(YAML) is not None
 
 
-def new_ops(ctx: ReviewContext) -> dict[str, YamlEntry]:
-    """Ops (base names) in the head YAML but not the base, each at its first entry."""
+def new_ops(ctx: ReviewContext) -> dict[str, NativeFunction]:
+    """Ops (`root_name`s) in the head YAML but not the base, each at its first entry."""
     if not yaml_changed(ctx):
         return {}
-    old = {e.base for e in base_entries(ctx)}
-    found: dict[str, YamlEntry] = {}
+    old = {e.root_name for e in base_entries(ctx)}
+    found: dict[str, NativeFunction] = {}
     for e in head_entries(ctx):
-        if e.base not in old:
-            found.setdefault(e.base, e)
+        if e.root_name not in old:
+            found.setdefault(e.root_name, e)
     return found
 
 
-def new_overloads(ctx: ReviewContext) -> list[YamlEntry]:
+def new_overloads(ctx: ReviewContext) -> list[NativeFunction]:
     if not yaml_changed(ctx):
         return []
-    old = {e.overload for e in base_entries(ctx)}
-    return [e for e in head_entries(ctx) if e.overload not in old]
+    old = {str(e.func.name) for e in base_entries(ctx)}
+    return [e for e in head_entries(ctx) if str(e.func.name) not in old]
 
 
 def at(rule: str, severity: Severity, path: str, line: int, message: str) -> Comment:

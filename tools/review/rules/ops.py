@@ -8,10 +8,10 @@ has none), a CUDA kernel, and the in-place and out= variants users expect.
 from __future__ import annotations
 
 from tools.lint import opindex
-from tools.lint.nfentries import EntriesError, load_entries
 from tools.review.comments import Comment, Severity
 from tools.review.context import ReviewContext
 from tools.review.rules.common import YAML, at, code, head_entries, new_ops, new_overloads
+from torchgen_mini.derivatives import derivative_names
 
 
 def yaml_parse(ctx: ReviewContext) -> list[Comment]:
@@ -19,8 +19,8 @@ def yaml_parse(ctx: ReviewContext) -> list[Comment]:
     if ctx.changed(YAML) is None or text is None:
         return []
     try:
-        load_entries(text)
-    except EntriesError as exc:
+        opindex.load(text)
+    except opindex.YamlError as exc:
         msg = f"native_functions.yaml no longer loads ({exc}); nothing else can be checked."
         return [at("yaml-parse", Severity.BLOCKING, YAML, exc.line, msg)]
     return []
@@ -38,7 +38,7 @@ def new_op_opinfo(ctx: ReviewContext) -> list[Comment]:
             "new-op-opinfo",
             Severity.BLOCKING,
             YAML,
-            e.line,
+            e.loc.line,
             f'New op {code(op)} has no OpInfo entry. Please add `OpInfo("{op}", ...)` to '
             f"{code(opindex.OP_DB)} with sample inputs and a reference (`ref=`), so the generic "
             "tests (dtypes, out=, broadcasting, CUDA parity) cover it.",
@@ -55,7 +55,7 @@ def new_op_docs(ctx: ReviewContext) -> list[Comment]:
             "new-op-docs",
             Severity.BLOCKING,
             YAML,
-            e.line,
+            e.loc.line,
             f'New op {code(op)} is undocumented. Please add an `add_docstr("{op}", ...)` entry '
             f"to {code(opindex.DOCS)} with the signature, a description and a runnable example "
             "(it is run as a doctest).",
@@ -66,24 +66,23 @@ def new_op_docs(ctx: ReviewContext) -> list[Comment]:
 
 
 def new_op_derivative(ctx: ReviewContext) -> list[Comment]:
-    from tools.lint.nativeyaml import needs_derivative
-
     text = ctx.head(opindex.DERIVATIVES)
-    derivs = opindex.derivative_entries(text) if text is not None else None
-    covered = derivs.covered if derivs else frozenset()
+    names = derivative_names(text, opindex.DERIVATIVES) if text is not None else None
+    covered = names or frozenset()
     return [
         at(
             "new-op-derivative",
             Severity.BLOCKING,
             YAML,
-            e.line,
-            f"{code(e.overload)} has no entry in {code(opindex.DERIVATIVES)}, so autograd will "
+            e.loc.line,
+            f"{code(str(e.func.name))} has no entry in {code(opindex.DERIVATIVES)}, so autograd "
+            "will "
             'raise "derivative not implemented". Please add its formula(s); if the op is not '
             "differentiable, say so explicitly (`output_differentiability: [False]` or the "
             "inputs as `non_differentiable`).",
         )
         for e in new_overloads(ctx)
-        if needs_derivative(e) and e.overload not in covered
+        if opindex.needs_derivative(e) and str(e.func.name) not in covered
     ]
 
 
@@ -93,13 +92,14 @@ def new_op_cuda(ctx: ReviewContext) -> list[Comment]:
             "new-op-cuda",
             Severity.SUGGESTION,
             YAML,
-            e.line,
-            f"{code(e.overload)} dispatches to {code(', '.join(sorted(e.dispatch_keys)))} only. "
+            e.loc.line,
+            f"{code(str(e.func.name))} dispatches to "
+            f"{code(', '.join(sorted(opindex.dispatch_keys(e))))} only. "
             "Consider a CUDA kernel too (a `CUDA:` key and `aten_mini/native/cuda/*.cu`), or "
             "write it as a composite of existing ops so every backend gets it.",
         )
         for e in new_overloads(ctx)
-        if not e.is_composite and "CUDA" not in e.dispatch_keys
+        if not opindex.is_composite(e) and not opindex.has_cuda(e)
     ]
 
 
@@ -107,9 +107,9 @@ def new_op_variants(ctx: ReviewContext) -> list[Comment]:
     found = []
     entries = head_entries(ctx)
     for op, first in sorted(new_ops(ctx).items()):
-        mine = [e for e in entries if e.base == op]
-        kinds = {e.kind for e in mine}
-        if "functional" not in kinds or not any(e.returns_tensor for e in mine):
+        mine = [e for e in entries if e.root_name == op]
+        kinds = {e.func.kind().value for e in mine}
+        if "functional" not in kinds or not any(opindex.returns_tensor(e) for e in mine):
             continue
         missing = [
             v for v, wanted in (("out=", "out"), ("in-place", "inplace")) if wanted not in kinds
@@ -122,7 +122,7 @@ def new_op_variants(ctx: ReviewContext) -> list[Comment]:
                     "new-op-variants",
                     Severity.SUGGESTION,
                     YAML,
-                    first.line,
+                    first.loc.line,
                     f"{code(op)} has no {' or '.join(missing)} variant. PyTorch users expect "
                     f"`{op}(..., out=t)`"
                     + (f" and `{op}_`" if "in-place" in missing else "")

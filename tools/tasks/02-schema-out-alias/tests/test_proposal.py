@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from torchgen_mini.model import FunctionSchema, SchemaKind, parse_native_yaml
+from torchgen_mini.model import FunctionSchema, SchemaKind
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = ROOT / "tools" / "tasks" / "02-schema-out-alias" / "proposal.yaml"

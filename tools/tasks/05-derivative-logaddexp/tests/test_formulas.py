@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from torchgen_mini.derivatives import Derivative, parse_derivatives_yaml
-from torchgen_mini.model import parse_native_yaml
+from torchgen_mini.native_yaml import parse_native_yaml
 
 TASK = Path(__file__).resolve().parents[1]
 ROOT = TASK.parents[2]

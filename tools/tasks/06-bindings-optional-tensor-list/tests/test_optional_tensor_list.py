@@ -9,7 +9,8 @@ import pytest
 from torchgen_mini.api import pyi, python
 from torchgen_mini.dest import python_functions
 from torchgen_mini.file_manager import FileManager
-from torchgen_mini.model import NativeFunction, ParseError, parse_native_yaml
+from torchgen_mini.model import NativeFunction, ParseError
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = ROOT / "tools" / "tasks" / "06-bindings-optional-tensor-list" / "proposal.yaml"

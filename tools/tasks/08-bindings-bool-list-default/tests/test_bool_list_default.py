@@ -8,7 +8,8 @@ from pathlib import Path
 from torchgen_mini.api import python
 from torchgen_mini.dest import python_functions
 from torchgen_mini.file_manager import FileManager
-from torchgen_mini.model import NativeFunction, parse_native_yaml
+from torchgen_mini.model import NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = ROOT / "tools" / "tasks" / "08-bindings-bool-list-default" / "proposal.yaml"

@@ -6,7 +6,8 @@ import ast
 from pathlib import Path
 
 from torchgen_mini.api import cpp, pyi, python
-from torchgen_mini.model import Argument, NativeFunction, parse_native_yaml
+from torchgen_mini.model import Argument, NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = ROOT / "tools" / "tasks" / "09-codegen-infinity-default" / "proposal.yaml"

@@ -20,7 +20,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from torchgen_mini.model import NativeFunction, SchemaKind, parse_native_yaml
+from torchgen_mini.model import NativeFunction, SchemaKind
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 YAML = ROOT / "native_functions.yaml"

@@ -21,7 +21,7 @@ import pytest
 import torch
 
 from torchgen_mini.derivatives import parse_derivatives_yaml
-from torchgen_mini.model import parse_native_yaml
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 DERIVATIVES = ROOT / "tools" / "autograd" / "derivatives.yaml"

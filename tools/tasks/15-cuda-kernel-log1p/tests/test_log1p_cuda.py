@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import torch
 
-from torchgen_mini.model import DispatchKey, NativeFunction, parse_native_yaml
+from torchgen_mini.model import DispatchKey, NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 FLOATING = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
