@@ -126,3 +126,19 @@ def test_bad_input_one_line_no_traceback(case: str, tmp_path: pathlib.Path) -> N
 def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "no/such/file.yaml"]) == 1
     assert capsys.readouterr().err == "no/such/file.yaml: error: no such file\n1 error\n"
+
+
+def test_check_kernels_scans_the_given_root(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # See Note [Where the kernel check runs] in torchgen_mini/pipeline.py.
+    path = _write(tmp_path, "- func: relu(Tensor self) -> Tensor\n  dispatch:\n    CPU: relu\n")
+    assert main(["check", path]) == 0  # without --kernels no source is read
+    capsys.readouterr()
+    assert main(["check", path, "--kernels", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:2: error: kernel 'at_mini::native::relu' (CPU) for 'relu'")
+    native = tmp_path / "aten_mini" / "native"
+    native.mkdir(parents=True)
+    (native / "Relu.cpp").write_text("at::Tensor relu(const at::Tensor& self) { return self; }\n")
+    assert main(["check", path, "--kernels", str(tmp_path)]) == 0

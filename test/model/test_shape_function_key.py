@@ -17,7 +17,7 @@ import expecttest
 from model_testutil import REPO, TAGS
 
 from torchgen_mini.model import ShapeFunctionDecl
-from torchgen_mini.native_yaml import ParsedNativeYaml
+from torchgen_mini.native_yaml import ParsedNativeYaml, parse_native_yaml
 from torchgen_mini.pipeline import load_and_check
 
 SHAPES = """\
@@ -64,6 +64,16 @@ def errors(yaml: str, shapes: str | None = SHAPES) -> str:
 
 
 class TestShapeFunctionKey(expecttest.TestCase):
+    def test_loading_alone_reads_no_shape_functions(self) -> None:
+        # The check against _shape_functions.py is a pipeline step, not part of loading.
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / "native_functions.yaml"
+            path.write_text(textwrap.dedent(RELU.format("no_such_function")).lstrip("\n"))
+            (pathlib.Path(d) / "tags.yaml").write_text(TAGS)
+            self.assertEqual(parse_native_yaml(path, pathlib.Path(d) / "tags.yaml").errors, [])
+            [error] = load_and_check(path, pathlib.Path(d) / "tags.yaml").errors
+            self.assertIn("needs python/aten_mini/_shape_functions.py", error.message)
+
     def test_bare_name_passes_every_non_out_argument(self) -> None:
         parsed, _ = load(RELU.format("pointwise"))
         self.assertEqual(parsed.errors, [])
