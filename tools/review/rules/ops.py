@@ -26,43 +26,49 @@ def yaml_parse(ctx: ReviewContext) -> list[Comment]:
     return []
 
 
-def _names(ctx: ReviewContext, rel: str, reader: opindex.Reader) -> set[str]:
+# (rule, file, reader, message): a new op the reader does not find in the file
+_OPINFO = (
+    "new-op-opinfo",
+    opindex.OP_DB,
+    opindex.opinfo_names,
+    'New op {op_code} has no OpInfo entry. Please add `OpInfo("{op}", ...)` to {rel} with '
+    "sample inputs and a reference (`ref=`), so the generic tests (dtypes, out=, "
+    "broadcasting, CUDA parity) cover it.",
+)
+_DOCS = (
+    "new-op-docs",
+    opindex.DOCS,
+    opindex.doc_names,
+    'New op {op_code} is undocumented. Please add an `add_docstr("{op}", ...)` entry to {rel} '
+    "with the signature, a description and a runnable example (it is run as a doctest).",
+)
+
+
+def _new_ops_without(
+    ctx: ReviewContext, rule: str, rel: str, reader: opindex.Reader, message: str
+) -> list[Comment]:
+    """A blocking comment on each new op that `reader` does not find in the head's `rel`."""
     text = ctx.head(rel)
-    return (reader(text) or set()) if text is not None else set()
+    have = (reader(text) or set()) if text is not None else set()
+    return [
+        at(
+            rule,
+            Severity.BLOCKING,
+            YAML,
+            e.loc.line,
+            message.format(op_code=code(op), op=op, rel=code(rel)),
+        )
+        for op, e in sorted(new_ops(ctx).items())
+        if op not in have
+    ]
 
 
 def new_op_opinfo(ctx: ReviewContext) -> list[Comment]:
-    have = _names(ctx, opindex.OP_DB, opindex.opinfo_names)
-    return [
-        at(
-            "new-op-opinfo",
-            Severity.BLOCKING,
-            YAML,
-            e.loc.line,
-            f'New op {code(op)} has no OpInfo entry. Please add `OpInfo("{op}", ...)` to '
-            f"{code(opindex.OP_DB)} with sample inputs and a reference (`ref=`), so the generic "
-            "tests (dtypes, out=, broadcasting, CUDA parity) cover it.",
-        )
-        for op, e in sorted(new_ops(ctx).items())
-        if op not in have
-    ]
+    return _new_ops_without(ctx, *_OPINFO)
 
 
 def new_op_docs(ctx: ReviewContext) -> list[Comment]:
-    have = _names(ctx, opindex.DOCS, opindex.doc_names)
-    return [
-        at(
-            "new-op-docs",
-            Severity.BLOCKING,
-            YAML,
-            e.loc.line,
-            f'New op {code(op)} is undocumented. Please add an `add_docstr("{op}", ...)` entry '
-            f"to {code(opindex.DOCS)} with the signature, a description and a runnable example "
-            "(it is run as a doctest).",
-        )
-        for op, e in sorted(new_ops(ctx).items())
-        if op not in have
-    ]
+    return _new_ops_without(ctx, *_DOCS)
 
 
 def new_op_derivative(ctx: ReviewContext) -> list[Comment]:
