@@ -25,6 +25,7 @@ from tools.lint.external import (
 from tools.lint.finding import Finding
 from tools.lint.generated import lint_generated
 from tools.lint.nativeyaml import lint_native_yaml
+from tools.lint.vecmax import lint_vec_maximum
 
 ROOT = Path(__file__).resolve().parents[2]
 Linter = Callable[[Path, bool], list[Finding]]
@@ -37,6 +38,7 @@ LINTERS: dict[str, Linter] = {
     "native-yaml": lint_native_yaml,
     "actionlint": lint_actionlint,
     "generated": lint_generated,
+    "vec-maximum": lint_vec_maximum,
 }
 
 
