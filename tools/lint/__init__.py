@@ -20,6 +20,7 @@ from tools.lint.external import (
     lint_mypy,
     lint_ruff,
     lint_ruff_format,
+    lint_zizmor,
     missing,
 )
 from tools.lint.finding import Finding
@@ -37,6 +38,7 @@ LINTERS: dict[str, Linter] = {
     "clang-format": lint_clang_format,
     "native-yaml": lint_native_yaml,
     "actionlint": lint_actionlint,
+    "zizmor": lint_zizmor,
     "generated": lint_generated,
     "vec-maximum": lint_vec_maximum,
 }
