@@ -430,3 +430,9 @@ def test_the_inertness_check_catches_what_the_old_poster_posted() -> None:
     ):
         with pytest.raises(AssertionError):
             assert_inert(body)
+
+
+def test_an_unwritable_summary_is_one_error_and_nothing_posted(tmp_path: Path) -> None:
+    (tmp_path / "summary.md").mkdir()
+    with FakeGitHub(SHA) as fake:
+        refused(post(fake, tmp_path, artifact(comment())), fake, "cannot write the summary")

@@ -99,6 +99,8 @@ def cmd_post(args: argparse.Namespace) -> int:
         return fail(f"{args.review}: {exc}; nothing posted", 1)
     except GitHubError as exc:
         return fail(str(exc), 1)
+    except OSError as exc:
+        return fail(f"cannot write the summary {summary}: {exc.strerror}; nothing posted", 1)
     print(f"review: posted to {args.repo}#{pr}")
     return 0
 

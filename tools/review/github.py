@@ -70,7 +70,10 @@ class Client:
             raise GitHubError(method, path, exc.code, _message(exc.read())) from None
         except (urllib.error.URLError, OSError) as exc:
             raise GitHubError(method, path, 0, f"cannot reach the API: {exc}") from None
-        return json.loads(raw) if raw.strip() else None
+        try:
+            return json.loads(raw) if raw.strip() else None
+        except ValueError:  # not JSON, or not UTF-8
+            raise GitHubError(method, path, 200, "the answer is not JSON") from None
 
     def paged(self, path: str) -> list[Any]:
         items: list[Any] = []
