@@ -132,7 +132,7 @@ def test_fwd_over_rev_catches_a_backward_without_forward_formula() -> None:
 
         @staticmethod
         def jvp(ctx: Any, grad_t: Tensor, y_t: Tensor) -> Tensor:
-            grad, y = ctx.saved_tensors
+            _, y = ctx.saved_tensors
             return grad_t * y * (1 - y)  # the bug: the y_t term is missing
 
     class _Outer(_Sigmoid):

@@ -1036,23 +1036,6 @@ NO_FORWARD_AD = r"Trying to use forward AD with {name} that does not support it"
 # functorch warns once per op that it falls back to a loop. That warning says
 # nothing about the tangents these checks compare.
 VMAP_FALLBACK_WARNING = "There is a performance drop because we have not yet implemented"
-# gradcheck's forward-mode path imports a module of torch's own that calls
-# torch.jit.script on import, which warns in torch 2.14.
-JIT_SCRIPT_WARNING = "`torch.jit.script` is deprecated"
-
-
-def forward_gradcheck(fn: Callable[..., Any], leaves: tuple[torch.Tensor, ...], **kw: Any) -> None:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", re.escape(JIT_SCRIPT_WARNING), FutureWarning)
-        torch.autograd.gradcheck(fn, leaves, **kw)
-
-
-def forward_gradgradcheck(
-    fn: Callable[..., Any], leaves: tuple[torch.Tensor, ...], **kw: Any
-) -> None:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", re.escape(JIT_SCRIPT_WARNING), FutureWarning)
-        torch.autograd.gradgradcheck(fn, leaves, **kw)
 
 
 def tangents_for(leaves: tuple[torch.Tensor, ...], seed: int) -> tuple[torch.Tensor, ...]:
@@ -1069,8 +1052,9 @@ def jvp_of(fn: Callable[..., Any], s: SampleInput, seed: int) -> Outcome:
     """((result, tangent), None) of torch.func.jvp of `fn` on `s`, or (None, exc)."""
     positions, leaves = grad_leaves(s)
     primals = tuple(leaf.detach() for leaf in leaves)
+    tangents = tangents_for(primals, seed)
     try:
-        return torch.func.jvp(as_function_of(fn, s, positions), primals, tangents_for(primals, seed)), None
+        return torch.func.jvp(as_function_of(fn, s, positions), primals, tangents), None
     except Exception as exc:
         return None, exc
 
@@ -1080,9 +1064,10 @@ def dual_tangent(fn: Callable[..., Any], s: SampleInput, seed: int) -> Outcome:
     fwad = torch.autograd.forward_ad
     positions, leaves = grad_leaves(s)
     primals = tuple(leaf.detach() for leaf in leaves)
+    tangents = tangents_for(primals, seed)
     try:
         with fwad.dual_level():
-            duals = [fwad.make_dual(p, t) for p, t in zip(primals, tangents_for(primals, seed))]
+            duals = [fwad.make_dual(p, t) for p, t in zip(primals, tangents, strict=True)]
             result = as_function_of(fn, s, positions)(*duals)
             return fwad.unpack_dual(result).tangent, None
     except Exception as exc:
@@ -1117,7 +1102,7 @@ def forward_gradcheck_problem(op: OpInfo, s: SampleInput) -> str | None:
     positions, leaves = grad_leaves(s)
     fn = as_function_of(op.op, s, positions)
     try:
-        forward_gradcheck(
+        torch.autograd.gradcheck(
             fn, leaves, check_forward_ad=True, check_backward_ad=False, check_undefined_grad=False
         )
     except Exception as exc:
@@ -1139,9 +1124,15 @@ def check_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64
 
 
 def jacobian_problem(
-    op: OpInfo, s: SampleInput, transform: Callable[[Callable[..., Any]], Callable[..., Any]]
+    op: OpInfo,
+    s: SampleInput,
+    transform: Callable[..., Callable[..., Any]],
+    compared: list[SampleInput] | None = None,
 ) -> str | None:
-    """How `transform(op)` (jacfwd, jacfwd(jacrev)) on `s` differs from torch's, or None."""
+    """How `transform(op)` (jacfwd, jacfwd(jacrev)) on `s` differs from torch's, or None.
+
+    `s` is appended to `compared` when torch's Jacobian exists to compare with.
+    """
     assert op.op is not None
     positions, leaves = grad_leaves(s)
     primals = tuple(leaf.detach() for leaf in leaves)
@@ -1158,6 +1149,8 @@ def jacobian_problem(
     want, want_exc = jac(op.jvp_ref or op.ref)
     if want_exc is not None:
         return None
+    if compared is not None:
+        compared.append(s)
     got, exc = jac(op.op)
     if exc is not None:
         return f"raised {error_line(exc)}"
@@ -1192,11 +1185,12 @@ def jacobian_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[Sample
     return [s for s in samples if all(0 < t.numel() <= 30 for t in s.tensors())]
 
 
-def check_jacobians(
-    op: OpInfo, device: str, dtype: torch.dtype, name: str, transform: Any
-) -> None:
+def check_jacobians(op: OpInfo, device: str, dtype: torch.dtype, name: str, transform: Any) -> None:
     samples = jacobian_samples(op, device, dtype)
-    problems = per_sample(samples, lambda s: jacobian_problem(op, s, transform))
+    compared: list[SampleInput] = []
+    problems = per_sample(samples, lambda s: jacobian_problem(op, s, transform, compared))
+    if not compared:
+        nothing_ran(op, where_str(device, dtype), f"test_{name.rsplit('.', 1)[-1]}", [])
     if problems:
         summary = f"{name} differs from torch's on {len(problems)} of {len(samples)} samples"
         fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
@@ -1212,8 +1206,12 @@ def fwd_over_rev_problem(op: OpInfo, s: SampleInput) -> str | None:
     positions, leaves = grad_leaves(s)
     fn = as_function_of(op.op, s, positions)
     try:
-        forward_gradgradcheck(
-            fn, leaves, check_fwd_over_rev=True, check_rev_over_rev=False, check_undefined_grad=False
+        torch.autograd.gradgradcheck(
+            fn,
+            leaves,
+            check_fwd_over_rev=True,
+            check_rev_over_rev=False,
+            check_undefined_grad=False,
         )
     except Exception as exc:
         return "gradgradcheck(check_fwd_over_rev=True): " + error_line(exc).rstrip(",")

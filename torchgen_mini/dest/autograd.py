@@ -377,9 +377,7 @@ def out_message(f: NativeFunction) -> str:
     )
 
 
-def differentiable_kernel(
-    f: NativeFunction, node: BackwardNode, fw: ForwardFormula | None
-) -> str:
+def differentiable_kernel(f: NativeFunction, node: BackwardNode, fw: ForwardFormula | None) -> str:
     """The Autograd kernel that records `node` for a functional or in-place overload,
     and sets the output's tangent from `fw` (See Note [Forward-mode AD kernels])."""
     inplace = f.func.kind() is SchemaKind.inplace

@@ -108,9 +108,7 @@ def functional_formula(info: DifferentiabilityInfo) -> ForwardFormula | None:
         return None
     fw = formulas.forward_derivatives[0]
     if len(formulas.forward_derivatives) > 1 or len(fw.var_names) > 1:
-        raise ParseError(
-            "forward formulas for several outputs are not supported yet", loc=fw.loc
-        )
+        raise ParseError("forward formulas for several outputs are not supported yet", loc=fw.loc)
     inputs = differentiable_inputs(info)
     if fw.formula == AUTO_ELEMENT_WISE:
         formula = _element_wise(info, inputs, fw.loc)
@@ -179,9 +177,7 @@ def _linear(info: DifferentiabilityInfo, inputs: tuple[str, ...], loc: Location)
             f"'{AUTO_LINEAR}' needs a differentiable input, and '{info.func.name}' has none",
             loc=loc,
         )
-    args = [
-        a.name + "_t" if a.name in inputs else a.name for a in info.func.arguments.flat_non_out
-    ]
+    args = [a.name + "_t" if a.name in inputs else a.name for a in info.func.arguments.flat_non_out]
     return f"at_mini::{cpp.cpp_api_name(info.native)}({', '.join(args)})"
 
 

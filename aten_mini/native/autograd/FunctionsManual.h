@@ -68,7 +68,8 @@ auto node_ptr(N* node) {
 
 // The tangent of `t` at level 0 (undefined when it has none).
 inline at::Tensor toNonOptFwGrad(const std::optional<at::Tensor>& t) {
-  return t.has_value() && t->defined() ? t->_fw_grad(/*level=*/0) : at::Tensor();
+  return t.has_value() && t->defined() ? t->_fw_grad(/*level=*/0)
+                                       : at::Tensor();
 }
 
 // The primal value of `t` at level 0: `t` without its tangent.
