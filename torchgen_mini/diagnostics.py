@@ -14,20 +14,27 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Location:
-    """A line in a file.  `line` is 1-based; 0 means "the file as a whole"."""
+    """A place in a file: `file:line` or `file:line:col`.
+
+    `line` and `col` are 1-based; line 0 means "the file as a whole", col 0
+    "the line as a whole" (most errors name a YAML entry or key, not a column).
+    """
 
     file: str
     line: int
+    col: int = 0
 
     def __str__(self) -> str:
         if self.line <= 0:
             return self.file
-        return f"{self.file}:{self.line}"
+        if self.col <= 0:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.col}"
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One error, printed compiler-style: `file:line: error: message`."""
+    """One error, printed compiler-style: `file:line[:col]: error: message`."""
 
     loc: Location
     message: str

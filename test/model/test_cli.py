@@ -95,12 +95,12 @@ def test_gen_is_dispatched(monkeypatch: pytest.MonkeyPatch) -> None:
 
 BAD_INPUTS = {
     "empty": ("", "native_functions.yaml: error: file is empty"),
-    "not_yaml": ("- func: [\n", "native_functions.yaml:2: error: not valid YAML"),
+    "not_yaml": ("- func: [\n", "native_functions.yaml:2:1: error: not valid YAML"),
     "not_a_list": ("func: f() -> ()\n", "native_functions.yaml:1: error: expected a list"),
     "entry_not_mapping": ("- 1\n", "native_functions.yaml:1: error: an entry must be a mapping"),
     "func_not_string": ("- func: 3\n", "native_functions.yaml:1: error: 'func' must be a schema"),
-    "tabs": ("- func: f() -> ()\n\tvariants: function\n", "native_functions.yaml:2: error: tab"),
-    "binary": ("\udcff\udcfe", "native_functions.yaml: error: not a UTF-8 text file"),
+    "tabs": ("- func: f() -> ()\n\tvariants: function\n", "native_functions.yaml:2:1: error: tab"),
+    "binary": ("\udcff\udcfe", "native_functions.yaml:1:1: error: not a UTF-8 text file"),
 }
 
 

@@ -606,7 +606,7 @@ native_functions.yaml:1: error: argument 'b' is not mutable but follows the out 
         self.assertExpectedInline(
             errors_of(text),
             """\
-native_functions.yaml:3: error: duplicate key 'variants' (first given on line 2)
+native_functions.yaml:3:3: error: duplicate key 'variants' (first given on line 2)
   hint: YAML keeps only one of them; merge the two or delete one""",
         )
 
@@ -666,7 +666,7 @@ native_functions.yaml: error: file is empty
         self.assertExpectedInline(
             errors_of(text),
             """\
-native_functions.yaml:2: error: tab character in YAML
+native_functions.yaml:2:1: error: tab character in YAML
   hint: indent with spaces; YAML does not allow tabs""",
         )
 
@@ -677,7 +677,7 @@ native_functions.yaml:2: error: tab character in YAML
         """
         self.assertExpectedInline(
             errors_of(text),
-            """native_functions.yaml:3: error: not valid YAML: did not find expected ',' or '}'""",
+            """native_functions.yaml:3:1: error: not valid YAML: did not find expected ',' or '}'""",
         )
 
     def test_unknown_variant(self) -> None:

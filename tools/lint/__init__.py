@@ -20,11 +20,13 @@ from tools.lint.external import (
     lint_mypy,
     lint_ruff,
     lint_ruff_format,
+    lint_zizmor,
     missing,
 )
 from tools.lint.finding import Finding
 from tools.lint.generated import lint_generated
 from tools.lint.nativeyaml import lint_native_yaml
+from tools.lint.vecmax import lint_vec_maximum
 
 ROOT = Path(__file__).resolve().parents[2]
 Linter = Callable[[Path, bool], list[Finding]]
@@ -36,7 +38,9 @@ LINTERS: dict[str, Linter] = {
     "clang-format": lint_clang_format,
     "native-yaml": lint_native_yaml,
     "actionlint": lint_actionlint,
+    "zizmor": lint_zizmor,
     "generated": lint_generated,
+    "vec-maximum": lint_vec_maximum,
 }
 
 

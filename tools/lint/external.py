@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tools.lint.files import cpp_files, repo_files
 from tools.lint.finding import Finding
@@ -170,4 +171,57 @@ def lint_actionlint(root: Path, fix: bool) -> list[Finding]:
             found.append(Finding(_rel(root, path), int(ln), int(col), f"ACTIONLINT-{kind}", msg))
     if proc.returncode not in (0, 1) or (proc.returncode == 1 and not found):
         return crashed("actionlint", proc)
+    return found
+
+
+# Note [zizmor in ./kit lint]
+# zizmor is the GitHub Actions security linter (template injection, dangerous
+# triggers, over-broad permissions, credential persistence, ...). It runs with
+# `--offline` (no audit that needs the network, no remote input: `./kit lint`
+# works on a plane and in the sandboxed CI job) and the `auditor` persona, the
+# strictest one that still reports only security-relevant findings, so the kit's
+# workflows are held to 0 findings at that level. An ignore is a
+# `# zizmor: ignore[<audit>]` comment on the flagged line, with the reason next
+# to it (review-post.yml's `workflow_run`, see the note in that file).
+ZIZMOR = ["--offline", "--persona", "auditor", "--format", "json", "--no-progress", "--no-config"]
+
+
+def _zizmor_finding(root: Path, item: dict[str, Any]) -> Finding | None:
+    locations = item.get("locations")
+    if not isinstance(locations, list):
+        return None
+    for loc in locations:
+        symbolic, concrete = loc.get("symbolic", {}), loc.get("concrete", {})
+        if symbolic.get("kind") != "Primary":
+            continue
+        path = symbolic.get("key", {}).get("Local", {}).get("verbatim_path", ".")
+        start = concrete.get("location", {}).get("start_point", {})
+        severity = str(item.get("determinations", {}).get("severity", "?")).lower()
+        msg = f"{item.get('desc', '')} ({severity}): {symbolic.get('annotation', '')}"
+        return Finding(
+            _rel(root, str(path)),
+            int(start.get("row", 0)) + 1,
+            int(start.get("column", 0)) + 1,
+            f"ZIZMOR-{item.get('ident', 'unknown')}",
+            msg,
+        )
+    return None
+
+
+def lint_zizmor(root: Path, fix: bool) -> list[Finding]:
+    """zizmor over the workflows, offline. See Note [zizmor in ./kit lint]."""
+    workflows = [f for f in repo_files(root) if f.startswith(".github/workflows/")]
+    workflows = [f for f in workflows if f.endswith((".yml", ".yaml"))]
+    if not workflows:
+        return []
+    proc = _run([tool_path("zizmor"), *ZIZMOR, *workflows], root)
+    try:
+        items = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError:
+        return crashed("zizmor", proc)
+    if not isinstance(items, list):
+        return crashed("zizmor", proc)
+    found = [f for it in items if isinstance(it, dict) and (f := _zizmor_finding(root, it))]
+    if len(found) != len(items) or (proc.returncode != 0 and not found):
+        return crashed("zizmor", proc)
     return found

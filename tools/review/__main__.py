@@ -2,9 +2,11 @@
 
 check  review `base...head` of a clone; print the terminal view, write the
        review as JSON and Markdown; exit 1 on blocking findings, 2 on errors.
-post   read a review JSON (an artifact of the check job: untrusted) and post
-       it to a PR; the Markdown summary is written first, so it survives an
-       API failure; exit 1 on API errors.
+post   read a review JSON (an artifact of the check job: untrusted), check it
+       (Note [Validating the review artifact] in validate.py) and post it to
+       the PR whose head is --head-sha; the Markdown summary is written once
+       the checks pass, before posting, so it survives an API failure; exit 1
+       on a bad artifact (nothing posted) or an API error.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tools.review.comments import Review, ReviewFormatError
+from tools.review.comments import MAX_BYTES, Review, ReviewFormatError, load_review
 from tools.review.context import GitError, git_context
 from tools.review.diff import DiffError
 from tools.review.engine import run_rules
-from tools.review.github import Client, GitHubError, post
+from tools.review.github import Client, GitHubError, Target, post
 from tools.review.render import markdown, terminal
+from tools.review.validate import ArtifactError, check_words
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -73,22 +76,31 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_post(args: argparse.Namespace) -> int:
+    if not SHA.match(args.head_sha or ""):
+        return fail("--head-sha must be the reviewed commit's 40-digit sha", 1)
+    if args.head_repo is not None and not REPO.match(args.head_repo):
+        return fail("--head-repo must be OWNER/NAME", 1)
     try:
-        review = Review.from_json(Path(args.review).read_text(encoding="utf-8"))
-    except (OSError, ReviewFormatError) as exc:
-        return fail(str(exc), 1)
-    summary = args.summary_file or os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as f:
-            f.write(markdown(review))
+        with open(args.review, "rb") as f:
+            review = load_review(f.read(MAX_BYTES + 1))
+        words = check_words(review)
+    except OSError as exc:
+        return fail(f"cannot read {args.review}: {exc.strerror}", 1)
+    except (ReviewFormatError, ArtifactError) as exc:
+        return fail(f"{args.review}: {exc}; nothing posted", 1)
     pr = args.pr or review.pr_number
     if not REPO.match(args.repo) or not pr or pr < 1:
         return fail("need --repo OWNER/NAME and a PR number (--pr or in the review)", 1)
-    head_sha = args.head_sha or review.head_sha
+    summary = args.summary_file or os.environ.get("GITHUB_STEP_SUMMARY")
+    target = Target(args.repo, pr, args.head_sha, args.head_repo, args.bot_login or None)
     try:
-        post(Client.from_env(), args.repo, pr, review, head_sha)
+        post(Client.from_env(), target, words, summary)
+    except ArtifactError as exc:
+        return fail(f"{args.review}: {exc}; nothing posted", 1)
     except GitHubError as exc:
-        return fail(f"{exc}; the Markdown summary was still written", 1)
+        return fail(str(exc), 1)
+    except OSError as exc:
+        return fail(f"cannot write the summary {summary}: {exc.strerror}; nothing posted", 1)
     print(f"review: posted to {args.repo}#{pr}")
     return 0
 
@@ -109,7 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", required=True)
     p.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY", ""))
     p.add_argument("--pr", type=int)
-    p.add_argument("--head-sha", help="refuse to post unless the PR's head is this commit")
+    p.add_argument(
+        "--head-sha", required=True, help="the reviewed commit: post only if it is the PR's head"
+    )
+    p.add_argument("--head-repo", help="OWNER/NAME the PR's head must be in (the workflow's)")
+    p.add_argument(
+        "--bot-login",
+        help="the poster's login if the token may not read GET /user (github-actions[bot])",
+    )
     p.add_argument("--summary-file", help="append the Markdown here (default $GITHUB_STEP_SUMMARY)")
     p.set_defaults(func=cmd_post)
     return parser

@@ -3,11 +3,18 @@
 The base URL comes from GITHUB_API_URL (set by Actions; tests point it at a
 local fake server), the token from GITHUB_TOKEN. What gets posted:
 
-1. one sticky summary comment (an issue comment holding `render.MARKER`),
+1. one sticky summary comment (an issue comment starting with `render.MARKER`),
    edited in place on every run, created only the first time;
 2. a review (event COMMENT) with one inline comment per finding on a diff line;
-3. the inline comments of earlier runs (holding `render.INLINE_MARKER`) are
-   deleted, after the new review is up, so a failure never leaves a PR with none.
+3. the inline comments of earlier runs (starting with `render.INLINE_MARKER`)
+   are deleted, after the new review is up, so a failure never leaves a PR with none.
+
+Only comments written by the poster's own identity are edited or deleted: the
+login of the token (GET /user), or, for the Actions token, which may not read
+/user, the bot login the workflow names (`--bot-login`); the marker alone
+proves nothing, anyone can type it. Before any of it: the PR's head must be
+the reviewed commit, and the review is checked against the PR's diff; see
+Note [Validating the review artifact] in tools/review/validate.py.
 
 Any HTTP error is a `GitHubError` naming the request and GitHub's message.
 """
@@ -21,8 +28,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from tools.review.comments import Review
 from tools.review.render import INLINE_MARKER, MARKER, inline_body, markdown
+from tools.review.validate import DiffFile, SafeReview, check_places, parse_patch
 
 PER_PAGE = 100
 MAX_PAGES = 30
@@ -63,7 +70,10 @@ class Client:
             raise GitHubError(method, path, exc.code, _message(exc.read())) from None
         except (urllib.error.URLError, OSError) as exc:
             raise GitHubError(method, path, 0, f"cannot reach the API: {exc}") from None
-        return json.loads(raw) if raw.strip() else None
+        try:
+            return json.loads(raw) if raw.strip() else None
+        except ValueError:  # not JSON, or not UTF-8
+            raise GitHubError(method, path, 200, "the answer is not JSON") from None
 
     def paged(self, path: str) -> list[Any]:
         items: list[Any] = []
@@ -87,52 +97,108 @@ def _message(raw: bytes) -> str:
     return (msg + (f" ({errors})" if errors else ""))[:500] or "no message"
 
 
-def _mine(comment: Any, marker: str) -> bool:
-    return isinstance(comment, dict) and marker in str(comment.get("body", ""))
+def identity(client: Client, bot_login: str | None) -> str:
+    """The login the poster's comments carry. See the module docstring."""
+    try:
+        me = client.request("GET", "/user")
+    except GitHubError as exc:
+        if exc.status == 403 and bot_login:  # an installation token: GET /user is refused
+            return bot_login
+        raise
+    login = me.get("login") if isinstance(me, dict) else None
+    if not isinstance(login, str) or not login:
+        raise GitHubError("GET", "/user", 200, "no login in the answer")
+    return login
 
 
-def check_head(client: Client, repo: str, pr: int, head_sha: str | None) -> None:
-    """Refuse to post on a PR whose head is not the commit that was reviewed."""
-    if head_sha is None:
-        return
-    data = client.request("GET", f"/repos/{repo}/pulls/{pr}")
-    actual = data.get("head", {}).get("sha") if isinstance(data, dict) else None
-    if actual != head_sha:
-        raise GitHubError("GET", f"/repos/{repo}/pulls/{pr}", 409, "PR head moved; not posting")
+def _mine(comment: Any, marker: str, me: str) -> bool:
+    if not isinstance(comment, dict):
+        return False
+    user = comment.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    return login == me and str(comment.get("body", "")).startswith(marker)
 
 
-def upsert_summary(client: Client, repo: str, pr: int, body: str) -> None:
-    mine = [c for c in client.paged(f"/repos/{repo}/issues/{pr}/comments") if _mine(c, MARKER)]
+def check_head(client: Client, repo: str, pr: int, head_sha: str, head_repo: str | None) -> None:
+    """Refuse to post on a PR whose head is not the commit (and repository) reviewed."""
+    path = f"/repos/{repo}/pulls/{pr}"
+    data = client.request("GET", path)
+    head = data.get("head") if isinstance(data, dict) else None
+    head = head if isinstance(head, dict) else {}
+    if head.get("sha") != head_sha:
+        raise GitHubError("GET", path, 409, "the PR's head is not the reviewed commit; not posting")
+    where = head.get("repo")
+    actual = where.get("full_name") if isinstance(where, dict) else None
+    if head_repo is not None and actual != head_repo:
+        raise GitHubError("GET", path, 409, "the PR's head is in another repository; not posting")
+
+
+def diff_files(client: Client, repo: str, pr: int) -> dict[str, DiffFile]:
+    """The PR's files and their commentable lines, as GitHub has the diff."""
+    files = {}
+    for item in client.paged(f"/repos/{repo}/pulls/{pr}/files"):
+        name = item.get("filename") if isinstance(item, dict) else None
+        if isinstance(name, str):
+            patch = item.get("patch")
+            files[name] = parse_patch(name, patch if isinstance(patch, str) else None)
+    return files
+
+
+def upsert_summary(client: Client, repo: str, pr: int, body: str, me: str) -> None:
+    comments = client.paged(f"/repos/{repo}/issues/{pr}/comments")
+    mine = [c for c in comments if _mine(c, MARKER, me)]
     if mine:
         client.request("PATCH", f"/repos/{repo}/issues/comments/{mine[0]['id']}", {"body": body})
     else:
         client.request("POST", f"/repos/{repo}/issues/{pr}/comments", {"body": body})
 
 
-def post_inline(client: Client, repo: str, pr: int, review: Review, commit: str | None) -> None:
+def post_inline(client: Client, repo: str, pr: int, safe: SafeReview, commit: str, me: str) -> None:
     old = [
         c["id"]
         for c in client.paged(f"/repos/{repo}/pulls/{pr}/comments")
-        if _mine(c, INLINE_MARKER)
+        if _mine(c, INLINE_MARKER, me)
     ]
-    inline = [c for c in review.comments if c.in_diff]
+    inline = [s for s in safe.comments if s.comment.in_diff]
     if inline:
         payload: dict[str, Any] = {
             "event": "COMMENT",
+            "commit_id": commit,
             "body": f"{INLINE_MARKER}\nThe mock reviewer left {len(inline)} inline comment(s).",
             "comments": [
-                {"path": c.path, "line": c.line, "side": c.side, "body": inline_body(c)}
-                for c in inline
+                {
+                    "path": s.comment.path,
+                    "line": s.comment.line,
+                    "side": s.comment.side,
+                    "body": inline_body(s.comment, s.markdown),
+                }
+                for s in inline
             ],
         }
-        if commit:
-            payload["commit_id"] = commit
         client.request("POST", f"/repos/{repo}/pulls/{pr}/reviews", payload)
     for comment_id in old:
         client.request("DELETE", f"/repos/{repo}/pulls/comments/{comment_id}")
 
 
-def post(client: Client, repo: str, pr: int, review: Review, head_sha: str | None) -> None:
-    check_head(client, repo, pr, head_sha)
-    upsert_summary(client, repo, pr, markdown(review))
-    post_inline(client, repo, pr, review, head_sha)
+@dataclass(frozen=True)
+class Target:
+    """Where to post, as the (trusted) workflow names it."""
+
+    repo: str
+    pr: int
+    head_sha: str
+    head_repo: str | None = None
+    bot_login: str | None = None
+
+
+def post(client: Client, target: Target, words: SafeReview, summary_file: str | None) -> None:
+    """Check the target and the places, then post. `words` is validate.check_words' result."""
+    me = identity(client, target.bot_login)
+    check_head(client, target.repo, target.pr, target.head_sha, target.head_repo)
+    safe = check_places(words, diff_files(client, target.repo, target.pr))
+    body = markdown(safe.review, safe.messages, safe.errors)
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as f:
+            f.write(body)
+    upsert_summary(client, target.repo, target.pr, body, me)
+    post_inline(client, target.repo, target.pr, safe, target.head_sha, me)
