@@ -42,10 +42,19 @@ def errors_of(text: str) -> str:
 
 
 # The entries of tools/autograd/derivatives.yaml before any practice task.
-STARTER_OPS = set(
-    "add.Tensor add.Scalar cumsum log1p mul.Tensor relu sigmoid softplus sum sum.dim_IntList "
-    "where.self".split()
-)
+STARTER_OPS = {
+    "add.Tensor",
+    "add.Scalar",
+    "cumsum",
+    "log1p",
+    "mul.Tensor",
+    "relu",
+    "sigmoid",
+    "softplus",
+    "sum",
+    "sum.dim_IntList",
+    "where.self",
+}
 MUL = "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n"
 
 
