@@ -10,7 +10,9 @@ tests import the OpInfo framework as `opinfo`.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import warnings
 
 import pytest
 import torch
@@ -24,6 +26,17 @@ def extension_built() -> bool:
         return importlib.util.find_spec("aten_mini._C") is not None
     except ImportError:
         return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The first torch.autograd.forward_ad.make_dual (torch.func.jvp, gradcheck
+    # with check_forward_ad) imports torch._decomp.decompositions_for_jvp,
+    # which calls torch.jit.script: a FutureWarning in torch 2.14, an error
+    # under this suite's filterwarnings=error, wherever a test first makes a
+    # dual tensor. Import it here once, with that one warning silenced.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", FutureWarning)
+        importlib.import_module("torch._decomp.decompositions_for_jvp")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

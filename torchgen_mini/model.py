@@ -16,6 +16,7 @@ test, test/model/test_import_graph.py, holds that).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -540,6 +541,7 @@ _TOKEN_RE = re.compile(
     r"""|[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\S)"""
 )
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MAX_TYPE_SUFFIXES = 4  # upstream writes two at most: `Tensor?[]`, `int[1]?`
 _ALIAS_RE = re.compile(r"[a-z]")
 _CLOSERS = {"(": ")", "[": "]"}
 
@@ -709,8 +711,12 @@ class _SchemaParser:
 
     def annotated_type(self) -> tuple[Type, Annotation | None]:
         ty, ann = self.base_type()
-        while True:
+        for suffixes in itertools.count():
             tok = self.peek()
+            if tok in ("?", "[") and suffixes == _MAX_TYPE_SUFFIXES:
+                # Types nest as deep as their suffixes, and print recursively.
+                msg = f"more than {_MAX_TYPE_SUFFIXES} '?' and '[]' after one type in {self.text!r}"
+                raise ParseError(msg)
             if tok == "?":
                 self.i += 1
                 ty = OptionalType(ty)

@@ -150,6 +150,8 @@ class TestMissingFormula(expecttest.TestCase):
 at::Tensor autograd_relu(c10::DispatchKeySet ks, const at::Tensor& self) {
   TORCH_CHECK(!torch::autograd::compute_requires_grad(self),
       "aten_mini::relu: an input requires grad, but the op has no derivative formula: add a formula for it to tools/autograd/derivatives.yaml (the op is declared at native_functions.yaml:N)");
+  TORCH_CHECK_NOT_IMPLEMENTED(!(torch::autograd::isFwGradDefined(self)),
+      "Trying to use forward AD with relu that does not support it because it has not been implemented yet.\\nAdd a `result:` formula for it to tools/autograd/derivatives.yaml (the op is declared at native_functions.yaml:N)");
   decltype(auto) result = [&]() -> at::Tensor {
     at::AutoDispatchBelowADInplaceOrView guard;
     return at_mini::_ops::relu::redispatch(ks & c10::after_ADInplaceOrView_keyset, self);
@@ -163,6 +165,175 @@ at::Tensor autograd_relu(c10::DispatchKeySet ks, const at::Tensor& self) {
         text = "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n  self, other: grad\n"
         with pytest.raises(ParseError, match="shares one formula among several inputs"):
             autograd.plan(natives(), infos(text))
+
+
+def fw_formula(op: str) -> str:
+    """The tangent formula the Autograd kernel of `op` evaluates."""
+    kernel = kernels_by_op(autograd.plan(natives(), infos()))[op]
+    found = re.search(r"_new_fw_grad_opt = (?!std::nullopt)(.*);\n", kernel)
+    assert found is not None, kernel
+    return found.group(1)
+
+
+def plan_error(entry: str) -> str:
+    """The error autograd.plan raises for a derivatives.yaml made of `entry`."""
+    with pytest.raises(ParseError) as info:
+        autograd.plan(natives(), infos(entry))
+    return str(info.value)
+
+
+class TestForwardAD(expecttest.TestCase):
+    """Tangents from `result:` formulas. See Note [Forward-mode AD kernels]."""
+
+    def test_functional_kernel_sets_the_tangent(self) -> None:
+        kernel = kernels_by_op(autograd.plan(natives(), infos()))["relu"]
+        self.assertExpectedInline(
+            kernel,
+            """\
+at::Tensor autograd_relu(c10::DispatchKeySet ks, const at::Tensor& self) {
+  const bool requires_grad = torch::autograd::compute_requires_grad(self);
+  [[maybe_unused]] auto _any_has_forward_grad_result = (torch::autograd::isFwGradDefined(self));
+  at_mini::autograd::NodePtr<ReluBackward0> grad_fn;
+  if (requires_grad) {
+    grad_fn = at_mini::autograd::make_node<ReluBackward0>();
+    grad_fn->set_next_edges(torch::autograd::collect_next_edges(self));
+  }
+  decltype(auto) result = [&]() -> at::Tensor {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    return at_mini::_ops::relu::redispatch(ks & c10::after_ADInplaceOrView_keyset, self);
+  }();
+  if (grad_fn) {
+    torch::autograd::set_history(result, grad_fn);
+  }
+  std::optional<at::Tensor> result_new_fw_grad_opt = std::nullopt;
+  if (_any_has_forward_grad_result && (result.defined())) {
+    auto self_t_raw = toNonOptFwGrad(self);
+    auto self_tensor = toNonOptTensor(self);
+    auto self_t = (self_t_raw.defined() || !self_tensor.defined())
+        ? self_t_raw
+        : at::_efficientzerotensor_symint(self_tensor.sym_sizes(), self_tensor.options());
+    update_wrapped_number(self_tensor, self_t);
+    result_new_fw_grad_opt = (relu_backward(self_t.conj(), result)).conj();
+  }
+  if (result_new_fw_grad_opt.has_value() && result_new_fw_grad_opt.value().defined() && result.defined()) {
+    result._set_fw_grad(result_new_fw_grad_opt.value(), /* level */ 0, /* is_inplace_op */ false);
+  }
+  if (grad_fn) {
+    if (grad_fn->should_compute_output(0)) grad_fn->result_ = torch::autograd::SavedVariable(result, true);
+  }
+  return result;
+}""",
+        )
+
+    def test_auto_element_wise_reuses_the_backward_formula(self) -> None:
+        self.assertExpectedInline(
+            fw_formula("sigmoid"),
+            """(sigmoid_backward_from_result(self_t.conj(), result)).conj()""",
+        )
+        self.assertExpectedInline(
+            fw_formula("softplus"),
+            """(softplus_input_backward(self_t.conj(), self_p, beta, threshold)).conj()""",
+        )
+
+    def test_auto_linear_calls_the_op_on_the_tangent(self) -> None:
+        self.assertExpectedInline(
+            fw_formula("sum.dim_IntList"), """at_mini::sum(self_t, dim, keepdim, dtype)"""
+        )
+        self.assertExpectedInline(fw_formula("sum"), """at_mini::sum(self_t, dtype)""")
+        self.assertExpectedInline(fw_formula("cumsum"), """at_mini::cumsum(self_t, dim, dtype)""")
+
+    def test_written_formulas_are_used_as_given(self) -> None:
+        self.assertExpectedInline(
+            fw_formula("add.Tensor"), """self_t + maybe_multiply(other_t, alpha)"""
+        )
+        self.assertExpectedInline(
+            fw_formula("where.self"), """at_mini::where(condition, self_t, other_t)"""
+        )
+
+    def test_inplace_updates_the_tangent_of_self(self) -> None:
+        # mul_ reads self's value from before the op: a clone, taken only with a tangent.
+        kernel = kernels_by_op(autograd.plan(natives(), infos()))["mul_.Tensor"]
+        self.assertIn(
+            "if (_any_has_forward_grad_self) {\n    original_self = self.clone();", kernel
+        )
+        self.assertIn("/* is_inplace_op */ true", kernel)
+        self.assertExpectedInline(
+            fw_formula("mul_.Tensor"),
+            """self_t_raw.defined() ? self_t_raw.copy_(other_t * original_self_p + original_self_t * other_p) : other_t * original_self_p + original_self_t * other_p""",
+        )
+        self.assertExpectedInline(
+            fw_formula("sigmoid_"),
+            """self_t_raw.defined() ? self_t_raw.copy_((sigmoid_backward_from_result(self_t.conj(), self_p)).conj()) : (sigmoid_backward_from_result(self_t.conj(), self_p)).conj()""",
+        )
+
+    def test_tangents_of_self_in_place_are_real_zeros(self) -> None:
+        # self's tangent may be written to in place: no _efficientzerotensor for it
+        kernel = kernels_by_op(autograd.plan(natives(), infos()))["add_.Tensor"]
+        self.assertIn("at::zeros_symint(self_tensor.sym_sizes()", kernel)
+        self.assertIn("at::_efficientzerotensor_symint(other_tensor.sym_sizes()", kernel)
+
+    def test_out_refuses_tangents(self) -> None:
+        kernel = kernels_by_op(autograd.plan(natives(), infos()))["add.out"]
+        self.assertIn(
+            """  TORCH_CHECK_NOT_IMPLEMENTED(!(torch::autograd::isFwGradDefined(self) || torch::autograd::isFwGradDefined(other) || torch::autograd::isFwGradDefined(out)),
+      "Trying to use forward AD with add_out that does not support it because it is an out= function");""",
+            kernel,
+        )
+
+    def test_no_forward_formula_refuses_tangents(self) -> None:
+        kernel = kernels_by_op(autograd.plan(natives(), infos()))["log1p"]
+        self.assertIn(
+            '"Trying to use forward AD with log1p that does not support it because it has not '
+            "been implemented yet.\\nAdd a `result:` formula for it to tools/autograd/"
+            "derivatives.yaml (the op is declared at native_functions.yaml:",
+            kernel,
+        )
+        self.assertNotIn("_set_fw_grad", kernel)
+
+    def test_every_differentiable_kernel_handles_tangents(self) -> None:
+        # No kernel returns a result whose inputs had tangents without either
+        # setting one or refusing: the silent wrong derivative.
+        for op, kernel in kernels_by_op(autograd.plan(natives(), infos())).items():
+            handled = "_set_fw_grad" in kernel or "Trying to use forward AD with" in kernel
+            self.assertTrue(handled, op)
+
+    def test_bare_input_name_is_an_error(self) -> None:
+        entry = (
+            "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n"
+            "  self: at_mini::mul(grad, other)\n"
+            "  other: at_mini::mul(grad, self)\n"
+            "  result: other_t * self + self_t * other_p\n"
+        )
+        self.assertExpectedInline(
+            re.sub(r"^.*derivatives.yaml", "derivatives.yaml", plan_error(entry)),
+            """derivatives.yaml:4: the forward formula of 'mul.Tensor' uses the bare name 'self', which is ambiguous there (hint: use self_p for its primal value and self_t for its tangent)""",
+        )
+
+    def test_grad_in_a_forward_formula_is_an_error(self) -> None:
+        entry = "- name: relu(Tensor self) -> Tensor\n  self: relu_backward(grad, result)\n  result: grad * self_t\n"
+        self.assertExpectedInline(
+            re.sub(r"^.*derivatives.yaml", "derivatives.yaml", plan_error(entry)),
+            """derivatives.yaml:3: the forward formula of 'relu' uses 'grad', which only backward formulas have (hint: a forward formula combines the input tangents (self_t, ...) instead)""",
+        )
+
+    def test_auto_element_wise_needs_one_input(self) -> None:
+        entry = (
+            "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n"
+            "  self: at_mini::mul(grad, other)\n"
+            "  other: at_mini::mul(grad, self)\n"
+            "  result: auto_element_wise\n"
+        )
+        self.assertExpectedInline(
+            re.sub(r"^.*derivatives.yaml", "derivatives.yaml", plan_error(entry)),
+            """derivatives.yaml:4: 'auto_element_wise' needs exactly one differentiable input with a backward formula, but 'mul.Tensor' has 2 (hint: write the forward formula out (e.g. 'self_t * other_p + other_t * self_p'))""",
+        )
+
+    def test_a_formula_without_tangents_is_an_error(self) -> None:
+        entry = "- name: relu(Tensor self) -> Tensor\n  self: relu_backward(grad, result)\n  result: result * 0\n"
+        self.assertExpectedInline(
+            re.sub(r"^.*derivatives.yaml", "derivatives.yaml", plan_error(entry)),
+            """derivatives.yaml:3: the forward formula of 'relu' uses no input tangent (hint: use the tangents of its differentiable inputs: self_t)""",
+        )
 
 
 class TestRender(expecttest.TestCase):

@@ -1,4 +1,4 @@
-"""log1p has no derivative formula in main yet: backward must say so, by name.
+"""log1p has no derivative formula in main yet: backward and forward AD say so, by name.
 
 This test documents main's state, not a wanted behaviour. tools/autograd/
 derivatives.yaml marks log1p `not_implemented("log1p")`: the forward records a
@@ -26,3 +26,16 @@ def test_log1p_backward_names_the_missing_derivative() -> None:
         NotImplementedError, match="the derivative for 'log1p' is not implemented in aten-mini"
     ):
         y.sum().backward()
+
+
+def test_log1p_forward_ad_names_the_missing_formula() -> None:
+    import aten_mini
+
+    # PyTorch's error for an op without a forward formula: never a dropped tangent.
+    message = "Trying to use forward AD with log1p that does not support it"
+    x, t = torch.rand(4, dtype=torch.float64), torch.rand(4, dtype=torch.float64)
+    with pytest.raises(NotImplementedError, match=message):
+        torch.func.jvp(aten_mini.log1p, (x,), (t,))
+    fwad = torch.autograd.forward_ad
+    with fwad.dual_level(), pytest.raises(NotImplementedError, match=message):
+        aten_mini.log1p(fwad.make_dual(x, t))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tools.kit.commands import demo
+from torchgen_mini.file_manager import MANIFEST, _manifest_text
 
 
 @pytest.fixture
@@ -28,6 +29,8 @@ def test_generated_files_in_subdirectories_are_shown(
     stale = scratch / "generated" / "RegisterOld.cu"
     stale.parent.mkdir(parents=True)
     stale.write_text("// @generated from torchgen_mini/templates/Old.cu\nsoftplus\n")
+    # An earlier run wrote it: its manifest lists it (Note [Stale outputs]).
+    (stale.parent / MANIFEST).write_text(_manifest_text({"RegisterOld.cu": ""}))
     demo._generate("softplus")
     out = capsys.readouterr().out
     assert "ops/softplus_native.h" in out  # the per-op headers live in ops/

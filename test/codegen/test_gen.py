@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from codegen_testutil import KERNELS, REPO, YAML, gen_args, make_tree
 
-from torchgen_mini import gen
+from torchgen_mini import file_manager, gen
 from torchgen_mini.dest import per_op
 from torchgen_mini.file_manager import TEMPLATE_DIR, FileManager
 
@@ -87,6 +87,13 @@ NEW_COMPOSITE_OP = """
 """
 
 
+SQUARE_KERNEL = (
+    "namespace at_mini::native {\n"
+    "at::Tensor square(const at::Tensor& self) { return self; }\n"
+    "}  // namespace at_mini::native\n"
+)
+
+
 def test_new_composite_op_leaves_other_ops_files_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,17 +102,14 @@ def test_new_composite_op_leaves_other_ops_files_alone(
 
     def add_square() -> None:
         yaml_path.write_text(YAML + NEW_COMPOSITE_OP)
-        (tmp_path / "aten_mini" / "native" / "Square.cpp").write_text(
-            "namespace at_mini::native {\n"
-            "at::Tensor square(const at::Tensor& self) { return self; }\n"
-            "}  // namespace at_mini::native\n"
-        )
+        (tmp_path / "aten_mini" / "native" / "Square.cpp").write_text(SQUARE_KERNEL)
 
     changed = rewritten_by(tmp_path, capsys, add_square)
     shard = per_op.shard_of("square", per_op.PYTHON_SHARDS)
     ops_shard = per_op.shard_of("square", per_op.OPERATOR_SHARDS)
     assert changed == sorted(
         [
+            ".manifest",  # See Note [Stale outputs]
             "Functions.h",
             "NativeFunctions.h",
             "Operators.h",
@@ -142,7 +146,8 @@ def test_list_outputs_matches_what_is_written(
     assert rc == 0
     assert not out.exists()
     assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
-    assert sorted(listed.split()) == sorted(str(p) for p in out.rglob("*") if p.is_file())
+    written = [p for p in out.rglob("*") if p.is_file() and p.name != file_manager.MANIFEST]
+    assert sorted(listed.split()) == sorted(str(p) for p in written)
     names = {Path(p).relative_to(out).as_posix() for p in listed.split()}
     assert names >= {"RegisterCUDA.cpp", "RegisterMeta.cpp", "ops/add_native.h", "ops/add_stubs.h"}
     assert names >= {f"python_functions_{i}.cpp" for i in range(per_op.PYTHON_SHARDS)}
@@ -154,6 +159,8 @@ def test_every_file_starts_with_generated_header(
     yaml_path = make_tree(tmp_path)
     assert run_gen(capsys, *gen_args(yaml_path, tmp_path / "out"))[0] == 0
     for p in (tmp_path / "out").rglob("*.*"):
+        if p.name == file_manager.MANIFEST:
+            continue
         first = p.read_text().splitlines()[0]
         assert re.fullmatch(r"(//|#) @generated from torchgen_mini/templates/\S+", first), p.name
         assert (TEMPLATE_DIR / first.split("templates/")[1]).is_file(), first
@@ -247,14 +254,20 @@ def test_outputs_no_longer_generated_are_removed(
 ) -> None:
     # See Note [Stale outputs]
     yaml_path = make_tree(tmp_path)
+    (tmp_path / "aten_mini" / "native" / "Square.cpp").write_text(SQUARE_KERNEL)
+    yaml_path.write_text(YAML + NEW_COMPOSITE_OP)
     out = tmp_path / "out"
     assert run_gen(capsys, *gen_args(yaml_path, out))[0] == 0
-    old = out / "ops" / "gone_native.h"
-    old.write_text("// @generated from torchgen_mini/templates/ops_native.h\nint gone;\n")
-    mine = out / "notes.txt"
-    mine.write_text("not generated\n")
+    gone = out / "ops" / "square_native.h"
+    assert gone.is_file()
+    mine = out / "ops" / "mine_native.h"  # the learner's, with our header text in it
+    mine.write_text("// @generated from torchgen_mini/templates/ops_native.h\nint mine;\n")
+    (out / "notes.txt").write_text("not generated\n")
+    yaml_path.write_text(YAML)
     rc, stdout, _ = run_gen(capsys, *gen_args(yaml_path, out)[:-1])  # not --quiet
     assert rc == 0
-    assert not old.exists()
-    assert mine.read_text() == "not generated\n"
-    assert f"removed {old}" in stdout
+    assert not gone.exists() and not (out / "ops" / "square.h").exists()
+    assert mine.read_text().endswith("int mine;\n")
+    assert (out / "notes.txt").read_text() == "not generated\n"
+    assert f"removed {gone}" in stdout
+    assert "mine_native.h" not in stdout

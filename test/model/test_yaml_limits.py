@@ -209,6 +209,14 @@ native_functions.yaml:2:21: error: not valid YAML: did not find expected node co
 """,
         )
 
+    def test_three_thousand_type_suffixes(self) -> None:
+        # The schema parser nests a type per suffix and prints it recursively:
+        # a RecursionError traceback, found by the fuzz's schema_noise.
+        self.assertExpectedInline(
+            check("- func: f(Tensor" + "[]" * 3_000 + " a) -> ()\n")[:110],
+            """native_functions.yaml:1: error: more than 4 '?' and '[]' after one type in 'f(Tensor[][][][][][][][][][][][][]""",
+        )
+
     def test_two_documents(self) -> None:
         self.assertExpectedInline(
             check("- func: f() -> ()\n---\n- func: g() -> ()\n"),

@@ -85,18 +85,48 @@ def runnable_capabilities() -> list[str]:
     return compiled[: compiled.index(best) + 1] if best in compiled else compiled
 
 
+ORDER = ("default", "avx2", "avx512")
+# The CPU flags each capability needs, as DispatchStub.cpp checks them.
+NEEDS = {
+    "default": set[str](),
+    "avx2": {"avx2", "fma", "f16c"},
+    "avx512": {"avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq"},
+}
+
+
+def cpu_flags() -> set[str] | None:
+    """The CPU's feature flags from /proc/cpuinfo (None where it cannot be read)."""
+    try:
+        return set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return None
+
+
 def cpu_capabilities_from_flags() -> list[str]:
     """What this CPU runs, from /proc/cpuinfo, as DispatchStub.cpp decides it."""
-    try:
-        flags = set(Path("/proc/cpuinfo").read_text().split())
-    except OSError:
+    flags = cpu_flags()
+    if flags is None:
         return ["default"]
-    caps = ["default"]
-    if {"avx2", "fma", "f16c"} <= flags:
-        caps.append("avx2")
-        if {"avx512f", "avx512bw", "avx512vl", "avx512dq"} <= flags:
-            caps.append("avx512")
-    return caps
+    return [cap for cap in ORDER if NEEDS[cap] <= flags]
+
+
+def why_not_run(capability: str) -> str:
+    """Why this machine does not run `capability`'s kernels (for a skip message)."""
+    import aten_mini
+
+    compiled = list(getattr(aten_mini._C, "_compiled_cpu_capabilities", lambda: ORDER)())
+    if capability not in compiled:
+        return f"{capability}: not compiled in this build (the compiler lacks its flags)"
+    flags = cpu_flags()
+    lacking = sorted(NEEDS[capability] - flags) if flags is not None else []
+    if lacking:
+        return (
+            f"{capability}: compiled, but this CPU lacks {', '.join(lacking)}: its kernels "
+            "were built and never ran here"
+        )
+    if flags is None:
+        return f"{capability}: /proc/cpuinfo is unreadable, so only what the process picked ran"
+    return f"{capability}: this process picked {aten_mini._C._cpu_capability()} ({ENV}?)"
 
 
 def results_per_capability(folder: Path) -> dict[str, Results]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -1004,3 +1005,319 @@ def check_out_requires_grad(op: OpInfo, device: str, dtype: torch.dtype = torch.
     problems = out_grad_problems(op, s, expected)
     if problems:
         fail(op, where_str(device, dtype), "the out= variant accepts autograd inputs", problems)
+
+
+# --------------------------------------------------------------------------- forward-mode AD
+
+# Note [Forward AD checks]
+# Forward-mode AD (tangents, `torch.func.jvp`) comes from the `result:`
+# formulas of tools/autograd/derivatives.yaml. check_forward_ad runs on the
+# gradcheck samples (Note [Gradcheck samples]), each floating-point tensor
+# with a random tangent (a non-contiguous one on every other sample), and
+# asks three things of each:
+#   - torch.func.jvp gives torch's tangent (the jvp of `jvp_ref`, which
+#     defaults to `ref`), and the op's own result;
+#   - torch.autograd.forward_ad (dual tensors) gives the same tangent, and
+#     never none: a result without its tangent is the silent wrong derivative
+#     this check exists for;
+#   - gradcheck(check_forward_ad=True) finds the forward-mode Jacobian equal
+#     to finite differences (this needs no torch reference at all).
+# jacfwd and forward-over-reverse (jacfwd(jacrev(f)) against torch's, and
+# gradgradcheck(check_fwd_over_rev=True)) have their own checks. An op whose
+# entry has no forward formula must refuse a tangent with PyTorch's
+# NotImplementedError instead (check_forward_ad_refused).
+FORWARD_AD_HINT = (
+    "`input i` counts the sample's floating-point tensors (self first). Fix the `result:` "
+    "formula in tools/autograd/derivatives.yaml (or, for a composite op, the forward "
+    "formulas of the ops it calls), then ./kit build."
+)
+NO_FORWARD_AD = r"Trying to use forward AD with {name} that does not support it"
+# torch.func.jacfwd runs the op under vmap; until an op has a batching rule,
+# functorch warns once per op that it falls back to a loop. That warning says
+# nothing about the tangents these checks compare.
+VMAP_FALLBACK_WARNING = "There is a performance drop because we have not yet implemented"
+
+
+def tangents_for(leaves: tuple[torch.Tensor, ...], seed: int) -> tuple[torch.Tensor, ...]:
+    """Random tangents of the leaves' shapes; non-contiguous ones for odd seeds."""
+    gen = torch.Generator().manual_seed(seed)
+    out = []
+    for leaf in leaves:
+        t = torch.randn(leaf.shape, generator=gen, dtype=leaf.dtype).to(leaf.device)
+        out.append(noncontiguous(t) if seed % 2 else t)
+    return tuple(out)
+
+
+def jvp_of(fn: Callable[..., Any], s: SampleInput, seed: int) -> Outcome:
+    """((result, tangent), None) of torch.func.jvp of `fn` on `s`, or (None, exc)."""
+    positions, leaves = grad_leaves(s)
+    primals = tuple(leaf.detach() for leaf in leaves)
+    tangents = tangents_for(primals, seed)
+    try:
+        return torch.func.jvp(as_function_of(fn, s, positions), primals, tangents), None
+    except Exception as exc:
+        return None, exc
+
+
+def dual_tangent(fn: Callable[..., Any], s: SampleInput, seed: int) -> Outcome:
+    """(tangent of `fn` on dual tensors, None), or (None, exc); the tangent may be None."""
+    fwad = torch.autograd.forward_ad
+    positions, leaves = grad_leaves(s)
+    primals = tuple(leaf.detach() for leaf in leaves)
+    tangents = tangents_for(primals, seed)
+    try:
+        with fwad.dual_level():
+            duals = [fwad.make_dual(p, t) for p, t in zip(primals, tangents, strict=True)]
+            result = as_function_of(fn, s, positions)(*duals)
+            return fwad.unpack_dual(result).tangent, None
+    except Exception as exc:
+        return None, exc
+
+
+def jvp_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
+    """How the op's tangents on `s` differ from torch's, or None."""
+    assert op.op is not None
+    want, want_exc = jvp_of(op.jvp_ref or op.ref, s, seed)
+    if want_exc is not None:
+        return None  # torch rejects this sample; check_reference covers what the op does
+    got, exc = jvp_of(op.op, s, seed)
+    if exc is not None:
+        return f"torch.func.jvp raised {error_line(exc)}"
+    for what, g, w in (("result", got[0], want[0]), ("tangent", got[1], want[1])):
+        why = mismatch(g, w, op)
+        if why:
+            return f"torch.func.jvp: {what} differs from torch's: {why}"
+    tangent, exc = dual_tangent(op.op, s, seed)
+    if exc is not None:
+        return f"forward_ad (dual tensors) raised {error_line(exc)}"
+    if tangent is None:
+        return "forward_ad (dual tensors): the result has no tangent, the inputs' were dropped"
+    why = mismatch(tangent, want[1], op)
+    return f"forward_ad (dual tensors): tangent differs from torch's: {why}" if why else None
+
+
+def forward_gradcheck_problem(op: OpInfo, s: SampleInput) -> str | None:
+    """What gradcheck(check_forward_ad=True) says about the op's tangents on `s`."""
+    assert op.op is not None
+    positions, leaves = grad_leaves(s)
+    fn = as_function_of(op.op, s, positions)
+    try:
+        torch.autograd.gradcheck(
+            fn, leaves, check_forward_ad=True, check_backward_ad=False, check_undefined_grad=False
+        )
+    except Exception as exc:
+        return "gradcheck(check_forward_ad=True): " + error_line(exc).rstrip(",")
+    return None
+
+
+def check_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """Tangents equal torch's and finite differences. See Note [Forward AD checks]."""
+    samples = grad_samples(op, device, dtype)
+    problems = [
+        f"{s}: {why}"
+        for i, s in enumerate(samples)
+        if (why := jvp_problem(op, s, i) or forward_gradcheck_problem(op, s))
+    ]
+    if problems:
+        summary = f"forward-mode AD is wrong on {len(problems)} of {len(samples)} samples"
+        fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
+
+
+def jacobian_problem(
+    op: OpInfo,
+    s: SampleInput,
+    transform: Callable[..., Callable[..., Any]],
+    compared: list[SampleInput] | None = None,
+) -> str | None:
+    """How `transform(op)` (jacfwd, jacfwd(jacrev)) on `s` differs from torch's, or None.
+
+    `s` is appended to `compared` when torch's Jacobian exists to compare with.
+    """
+    assert op.op is not None
+    positions, leaves = grad_leaves(s)
+    primals = tuple(leaf.detach() for leaf in leaves)
+    argnums = tuple(range(len(primals)))
+
+    def jac(fn: Callable[..., Any]) -> Outcome:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", VMAP_FALLBACK_WARNING, UserWarning)
+            try:
+                return transform(as_function_of(fn, s, positions), argnums)(*primals), None
+            except Exception as exc:
+                return None, exc
+
+    want, want_exc = jac(op.jvp_ref or op.ref)
+    if want_exc is not None:
+        return None
+    if compared is not None:
+        compared.append(s)
+    got, exc = jac(op.op)
+    if exc is not None:
+        return f"raised {error_line(exc)}"
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        why = mismatch(g, w, op)
+        if why:
+            return f"with respect to input {i}: {why}"
+    return None
+
+
+def jacfwd(fn: Callable[..., Any], argnums: tuple[int, ...]) -> Callable[..., Any]:
+    return torch.func.jacfwd(fn, argnums=argnums)
+
+
+def jacfwd_of_jacrev(fn: Callable[..., Any], argnums: tuple[int, ...]) -> Callable[..., Any]:
+    """The Hessian of sum(fn) by forward-over-reverse, as torch.func.hessian computes it."""
+
+    def total(*args: Any) -> torch.Tensor:
+        return fn(*args).sum()
+
+    return torch.func.jacfwd(torch.func.jacrev(total, argnums=argnums), argnums=argnums[0])
+
+
+def jacobian_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
+    """The gradcheck samples of at most 30 elements, none empty.
+
+    jacfwd vmaps over the input's elements; functorch's fallback for an op
+    without a batching rule cannot vmap over zero of them. The jvp and dual
+    tensor checks cover empty tensors.
+    """
+    samples = grad_samples(op, device, dtype)
+    return [s for s in samples if all(0 < t.numel() <= 30 for t in s.tensors())]
+
+
+def check_jacobians(op: OpInfo, device: str, dtype: torch.dtype, name: str, transform: Any) -> None:
+    samples = jacobian_samples(op, device, dtype)
+    compared: list[SampleInput] = []
+    problems = per_sample(samples, lambda s: jacobian_problem(op, s, transform, compared))
+    if not compared:
+        nothing_ran(op, where_str(device, dtype), f"test_{name.rsplit('.', 1)[-1]}", [])
+    if problems:
+        summary = f"{name} differs from torch's on {len(problems)} of {len(samples)} samples"
+        fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
+
+
+def check_jacfwd(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """torch.func.jacfwd of the op equals torch's."""
+    check_jacobians(op, device, dtype, "torch.func.jacfwd", jacfwd)
+
+
+def fwd_over_rev_problem(op: OpInfo, s: SampleInput) -> str | None:
+    assert op.op is not None
+    positions, leaves = grad_leaves(s)
+    fn = as_function_of(op.op, s, positions)
+    try:
+        torch.autograd.gradgradcheck(
+            fn,
+            leaves,
+            check_fwd_over_rev=True,
+            check_rev_over_rev=False,
+            check_undefined_grad=False,
+        )
+    except Exception as exc:
+        return "gradgradcheck(check_fwd_over_rev=True): " + error_line(exc).rstrip(",")
+    return jacobian_problem(op, s, jacfwd_of_jacrev)
+
+
+def check_fwd_over_rev(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """Forward-mode AD through the backward: jacfwd(jacrev(op)) and gradgradcheck agree."""
+    samples = jacobian_samples(op, device, dtype)
+    problems = per_sample(samples, lambda s: fwd_over_rev_problem(op, s))
+    if problems:
+        summary = f"forward-over-reverse is wrong on {len(problems)} of {len(samples)} samples"
+        hint = FORWARD_AD_HINT + " The backward formula's ops need forward formulas too."
+        fail(op, where_str(device, dtype), summary, problems, hint)
+
+
+def inplace_forward_ad_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
+    """How the in-place variant's tangent differs from the op's on `s`, or None."""
+    assert op.op is not None and op.inplace_variant is not None
+    inplace = op.inplace_variant
+    want, want_exc = jvp_of(op.op, s, seed)
+    if want_exc is not None:
+        return f"the out-of-place op raised {error_line(want_exc)}"
+    got, exc = jvp_of(lambda x, *a, **k: inplace(x.clone(), *a, **k), s, seed)
+    if exc is not None:
+        return f"the in-place variant raised {error_line(exc)}"
+    why = mismatch(got[1], want[1], op)
+    if why:
+        return f"tangent, in-place vs out-of-place: {why}"
+    return inplace_tangent_problem(inplace, s, seed)
+
+
+def inplace_tangent_problem(inplace: Callable[..., Any], s: SampleInput, seed: int) -> str | None:
+    """The in-place variant must update self's tangent in place: views of it see the change."""
+    fwad = torch.autograd.forward_ad
+    positions, leaves = grad_leaves(s)
+    with fwad.dual_level():
+        dual = fwad.make_dual(leaves[0].detach().clone(), tangents_for(leaves, seed)[0])
+        before = fwad.unpack_dual(dual).tangent.clone()
+        alias = fwad.unpack_dual(dual).tangent
+        values = s.values()
+        values[positions[0]] = dual
+        s.with_values(values).call(inplace)
+        after = fwad.unpack_dual(dual).tangent
+    if after is None:
+        return "the in-place variant dropped the tangent of self"
+    if torch.equal(before, after) and not torch.equal(after, alias):
+        return "the tangent of self did not change"
+    if not torch.equal(after, alias):
+        return "the tangent of self was replaced, not updated in place (views of it go stale)"
+    return None
+
+
+def check_inplace_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """The in-place variant updates self's tangent as the out-of-place op computes it."""
+    candidates = [s for s in grad_samples(op, device, dtype) if is_differentiable(s.input)]
+    samples = [s for s in candidates if writes_into_self(op, s)]
+    if not samples:
+        fail(op, where_str(device, dtype), "no sample can run in place with a tangent", [])
+    problems = [
+        f"{s}: {why}"
+        for i, s in enumerate(samples)
+        if (why := inplace_forward_ad_problem(op, s, i))
+    ]
+    if problems:
+        summary = "forward AD of the in-place variant differs from the out-of-place one"
+        fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
+
+
+def refusal_problem(fn: Callable[..., Any], s: SampleInput, name: str, reason: str) -> str | None:
+    """`fn` on `s` with tangents must raise PyTorch's NotImplementedError naming `name`."""
+    tangent, exc = dual_tangent(fn, s, 0)
+    want = f"NotImplementedError matching {NO_FORWARD_AD.format(name=name)!r} {reason}"
+    if exc is None:
+        got = "no tangent" if tangent is None else "a tangent"
+        return f"returned a result with {got}; expected {want}"
+    pattern = NO_FORWARD_AD.format(name=re.escape(name)) + ".*" + re.escape(reason)
+    if not isinstance(exc, NotImplementedError) or not re.search(pattern, str(exc), re.S):
+        return f"raised {error_line(exc)}; expected {want}"
+    return None
+
+
+def check_out_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """out= variants are not forward-differentiable: a tangent is refused, as in PyTorch."""
+    problems = []
+    for s in grad_samples(op, device, dtype):
+        expected, exc = reference(op, s)
+        if s.no_out or exc is not None:
+            continue
+        out = torch.empty_like(expected)
+        why = refusal_problem(with_out(op, out), s, f"{op.name}_out", "because it is an out=")
+        problems += [f"{s}: {why}"] if why else []
+        break
+    else:
+        fail(op, where_str(device, dtype), "no sample exercises out=", [])
+    if problems:
+        fail(op, where_str(device, dtype), "the out= variant accepts tangents", problems)
+
+
+def check_forward_ad_refused(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
+    """An op without a forward formula refuses tangents instead of dropping them."""
+    assert op.op is not None
+    samples = grad_samples(op, device, dtype)
+    reason = "because it has not been implemented yet"
+    problems = per_sample(samples, lambda s: refusal_problem(op.op, s, op.name, reason))
+    if problems:
+        summary = "without a forward formula, the op must refuse tangents"
+        hint = "Either give it a `result:` formula (and supports_forward_ad=True) or find the drop."
+        fail(op, where_str(device, dtype), summary, problems, hint)

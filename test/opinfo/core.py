@@ -246,6 +246,17 @@ class OpInfo:
     # adds gradgradcheck. See Note [Gradcheck samples] in checks.py.
     supports_autograd: bool = False
     supports_gradgrad: bool | None = None
+    # Forward-mode AD (test/ops/test_autograd_ops.py, Note [Forward AD checks] in
+    # checks.py): the op's tangents come from a `result:` formula (or its
+    # composite definition) and are checked against torch's; False means the op
+    # must refuse tangents with PyTorch's NotImplementedError.
+    # `supports_fwgrad_bwgrad` (None: same as supports_forward_ad and
+    # supports_gradgrad) adds forward-over-reverse. `jvp_ref` is the torch
+    # function whose tangents are expected (None: `ref`); give one when `ref`
+    # is not differentiable by torch (a NumPy reference).
+    supports_forward_ad: bool = False
+    supports_fwgrad_bwgrad: bool | None = None
+    jvp_ref: Callable[..., Any] | None = None
     # gradcheck's `nondet_tol`: how far two backward calls on the same input may
     # differ (0: the backward must be deterministic, as every kit kernel is).
     gradcheck_nondet_tol: float = 0.0
@@ -262,6 +273,8 @@ class OpInfo:
     def __post_init__(self) -> None:
         if self.supports_gradgrad is None:
             self.supports_gradgrad = self.supports_autograd
+        if self.supports_fwgrad_bwgrad is None:
+            self.supports_fwgrad_bwgrad = self.supports_forward_ad and self.supports_gradgrad
         if self.op is None:
             self.op = LazyOp(self.namespace, self.name)
         if self.supports_inplace and self.inplace_variant is None:

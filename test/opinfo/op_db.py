@@ -155,6 +155,7 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_add,
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
+        supports_forward_ad=True,
     ),
     OpInfo(
         "cumsum",
@@ -164,6 +165,7 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_dim,
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
+        supports_forward_ad=True,
         supports_inplace=True,
     ),
     UnaryOpInfo(
@@ -188,6 +190,7 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_binary,
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
+        supports_forward_ad=True,
     ),
     UnaryOpInfo(
         "relu",
@@ -197,6 +200,7 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_relu,
         dtypes=(*FLOATING, *INTEGRAL),
         supports_autograd=True,
+        supports_forward_ad=True,
     ),
     UnaryOpInfo(
         "sigmoid",
@@ -205,6 +209,7 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_unary,
         dtypes=ALL_REAL_AND_BOOL,  # integers and bool promote to float, as in torch
         supports_autograd=True,
+        supports_forward_ad=True,
     ),
     UnaryOpInfo(
         "silu",
@@ -212,16 +217,19 @@ op_db: list[OpInfo] = [
         sample_inputs_func=sample_inputs_unary,
         dtypes=FLOATING,
         supports_autograd=True,
+        supports_forward_ad=True,
         supports_out=False,
         supports_inplace=False,
     ),
     UnaryOpInfo(
         "softplus",
         ref=numpy_ref(softplus_numpy),
+        jvp_ref=F.softplus,
         sample_inputs_func=sample_inputs_softplus,
         error_inputs_func=error_inputs_softplus,
         dtypes=FLOATING,
         supports_autograd=True,
+        supports_forward_ad=True,
         supports_inplace=False,
     ),
     ReductionOpInfo(
@@ -231,6 +239,7 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_sum,
         dtypes=ALL_REAL_AND_BOOL,
         supports_autograd=True,
+        supports_forward_ad=True,
         # Summing 1024 floats in another order than torch: both are about
         # 6e-5 from the float64 sum (measured), so allow that much apart.
         tolerances={torch.float32: (1.3e-6, 2e-3)},
@@ -242,5 +251,6 @@ op_db: list[OpInfo] = [
         error_inputs_func=error_inputs_where,
         dtypes=(*ALL_REAL_AND_BOOL, torch.complex64),
         supports_autograd=True,
+        supports_forward_ad=True,
     ),
 ]

@@ -50,3 +50,50 @@ def test_inplace_grad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
 )
 def test_out_requires_grad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     checks.check_out_requires_grad(op, device, dtype)
+
+
+# Forward-mode AD: see Note [Forward AD checks] in test/opinfo/checks.py.
+
+
+@pytest.mark.parametrize("op, device, dtype", grad_params("test_forward_ad", "supports_forward_ad"))
+def test_forward_ad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_forward_ad(op, device, dtype)
+
+
+@pytest.mark.parametrize("op, device, dtype", grad_params("test_jacfwd", "supports_forward_ad"))
+def test_jacfwd(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_jacfwd(op, device, dtype)
+
+
+@pytest.mark.parametrize(
+    "op, device, dtype", grad_params("test_fwd_over_rev", "supports_fwgrad_bwgrad")
+)
+def test_fwd_over_rev(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_fwd_over_rev(op, device, dtype)
+
+
+@pytest.mark.parametrize(
+    "op, device, dtype",
+    grad_params("test_inplace_forward_ad", "supports_forward_ad", "supports_inplace"),
+)
+def test_inplace_forward_ad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_inplace_forward_ad(op, device, dtype)
+
+
+@pytest.mark.parametrize(
+    "op, device, dtype", grad_params("test_out_forward_ad", "supports_autograd", "supports_out")
+)
+def test_out_forward_ad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_out_forward_ad(op, device, dtype)
+
+
+@pytest.mark.parametrize(
+    "op, device, dtype",
+    op_params(
+        "test_forward_ad_refused",
+        dtypes=torch.float64,
+        only=lambda op: op.supports_autograd and not op.supports_forward_ad,
+    ),
+)
+def test_forward_ad_refused(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_forward_ad_refused(op, device, dtype)

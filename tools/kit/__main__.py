@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 
+from tools.kit import interrupt
 from tools.kit.commands import COMMANDS
 from tools.kit.ui import KitError, error
 
@@ -29,20 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KitError as exc:
+        error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        killed = interrupt.stop_descendants() if interrupt.installed() else []
+        more = f"; {len(killed)} process(es) did not stop in time and were killed" if killed else ""
+        error(f"interrupted ({interrupt.signal_name(exc)}){more}")
+        return interrupt.exit_status(exc)
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
-    try:
-        return int(args._run(args))
-    except KitError as exc:
-        error(str(exc))
-        return exc.exit_code
-    except KeyboardInterrupt:
-        error("interrupted")
-        return 130
+    return int(args._run(args))
 
 
 if __name__ == "__main__":
+    interrupt.install()  # See Note [Interrupting a kit command]
     sys.exit(main())

@@ -8,6 +8,7 @@ they were (see Note [Backups without touching the tree]).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -76,6 +77,11 @@ def files_differing_from(root: Path, ref: str) -> list[str]:
     return [f for f in git(root, "diff", "--name-only", ref).splitlines() if f]
 
 
+def commits_between(root: Path, base: str, tip: str) -> list[str]:
+    """The commits of `tip` that `base` does not have, newest first."""
+    return git(root, "rev-list", f"{base}..{tip}", "--").split()
+
+
 def task_branch(task_id: str) -> str:
     return TASK_PREFIX + task_id
 
@@ -98,22 +104,43 @@ def timestamp() -> str:
 
 
 # Note [Backups without touching the tree]
-# `./kit reset` must keep everything the learner wrote, committed or not.
-# We build a commit of the working tree as it is (tracked changes and
-# untracked, non-ignored files) in a temporary index file: `git add -A` with
-# GIT_INDEX_FILE pointing elsewhere leaves the real index, and so what the
-# learner staged, alone. The commit's parent is HEAD, and a branch
+# `./kit reset` must keep everything the learner wrote, committed or not,
+# staged or not. We build a commit of the working tree as it is (tracked
+# changes and untracked, non-ignored files) in a temporary index file: `git
+# add -A` with GIT_INDEX_FILE pointing elsewhere leaves the real index, and so
+# what the learner staged, alone. When the staged version differs from both
+# HEAD and the working tree (`git add`, then more edits), it gets a commit of
+# its own, made from a copy of the real index, and the working-tree commit
+# sits on top of it: the backup branch is the working tree, its `~1` what
+# was staged. Otherwise the commit's parent is HEAD. A branch
 # `backup/task-<id>-<time>` keeps it reachable.
 
 
-def snapshot_commit(root: Path, message: str) -> str:
-    """A commit of the working tree as it is now. See Note [Backups without touching the tree]."""
+def snapshot_commit(root: Path, message: str) -> tuple[str, bool]:
+    """A commit of the working tree, and whether its parent is a commit of the staged version.
+
+    See Note [Backups without touching the tree].
+    """
+    head_tree = git(root, "rev-parse", "HEAD^{tree}").strip()
     with tempfile.TemporaryDirectory() as scratch:
+        staged = _staged_tree(root, Path(scratch) / "staged") or head_tree
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         git(root, "read-tree", "HEAD", env=env)
         git(root, "add", "-A", env=env)
         tree = git(root, "write-tree", env=env).strip()
-    return git(root, "commit-tree", tree, "-p", "HEAD", "-m", message).strip()
+    parent, apart = "HEAD", staged not in (head_tree, tree)
+    if apart:
+        parent = git(root, "commit-tree", staged, "-p", "HEAD", "-m", f"{message} (staged)").strip()
+    return git(root, "commit-tree", tree, "-p", parent, "-m", message).strip(), apart
+
+
+def _staged_tree(root: Path, scratch_index: Path) -> str | None:
+    """The tree of the real index, written from a copy of it (the real one is not touched)."""
+    index = root / git(root, "rev-parse", "--git-path", "index").strip()
+    if not index.is_file():
+        return None
+    shutil.copyfile(index, scratch_index)
+    return git(root, "write-tree", env={"GIT_INDEX_FILE": str(scratch_index)}).strip()
 
 
 def create_branch(root: Path, branch: str, commit: str) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from torchgen_mini.api import dispatcher
 from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo, parse_derivatives_yaml
-from torchgen_mini.dest import per_op
+from torchgen_mini.dest import forward_ad, per_op
+from torchgen_mini.dest.forward_ad import ForwardFormula
 from torchgen_mini.diagnostics import Diagnostic
 from torchgen_mini.file_manager import FileManager
 from torchgen_mini.model import (
@@ -329,15 +330,18 @@ def _tensor_args(f: NativeFunction, with_out: bool) -> list[str]:
     return [a.name for a in args if a.type.is_tensor_like()]
 
 
-def refusing_kernel(f: NativeFunction, message: str) -> str:
-    """A kernel for an overload with no gradient: refuse inputs that require grad."""
-    tensors = ", ".join(_tensor_args(f, with_out=True))
+def refusing_kernel(f: NativeFunction, message: str, fw_reason: str) -> str:
+    """A kernel for an overload with no gradient: refuse inputs that require grad
+    or carry a tangent (See Note [Forward-mode AD kernels])."""
+    tensor_args = _tensor_args(f, with_out=True)
+    tensors = ", ".join(tensor_args)
     check = f"{AG}::compute_requires_grad({tensors})" if tensors else "false"
     sig = dispatcher.signature(f)
     return "\n".join(
         [
             f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
             f"  TORCH_CHECK(!{check},\n      {message});",
+            *forward_ad.forbid(f, tensor_args, fw_reason),
             _below_autograd(f),
             "  return result;",
             "}",
@@ -373,8 +377,9 @@ def out_message(f: NativeFunction) -> str:
     )
 
 
-def differentiable_kernel(f: NativeFunction, node: BackwardNode) -> str:
-    """The Autograd kernel that records `node` for a functional or in-place overload."""
+def differentiable_kernel(f: NativeFunction, node: BackwardNode, fw: ForwardFormula | None) -> str:
+    """The Autograd kernel that records `node` for a functional or in-place overload,
+    and sets the output's tangent from `fw` (See Note [Forward-mode AD kernels])."""
     inplace = f.func.kind() is SchemaKind.inplace
     saved = saved_values(node, inplace)
     inputs = ", ".join(a.name for a in node.inputs)
@@ -385,6 +390,11 @@ def differentiable_kernel(f: NativeFunction, node: BackwardNode) -> str:
     ]
     if inplace:
         lines.append(f"  {AG}::check_inplace(self, requires_grad);")
+    if fw is None:
+        reason = forward_ad.no_formula_reason(f)
+        lines += forward_ad.forbid(f, [a.name for a in node.inputs], reason)
+    else:
+        lines += forward_ad.before_call(fw)
     lines += [
         f"  at_mini::autograd::NodePtr<{node.name}> grad_fn;",
         "  if (requires_grad) {",
@@ -395,8 +405,14 @@ def differentiable_kernel(f: NativeFunction, node: BackwardNode) -> str:
         _below_autograd(f),
         "  if (grad_fn) {",
         f"    {AG}::{'rebase_history' if inplace else 'set_history'}(result, grad_fn);",
-        *[_save_line(s) for s in saved if s.after_call],
         "  }",
+        *([] if fw is None else forward_ad.after_call(fw)),
+    ]
+    # Outputs are saved after their tangent is set, so that a saved result keeps it.
+    after = [_save_line(s) for s in saved if s.after_call]
+    if after:
+        lines += ["  if (grad_fn) {", *after, "  }"]
+    lines += [
         "  return result;",
         "}",
     ]
@@ -453,7 +469,9 @@ def plan(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> Autog
     kernels = []
     for f in fns:
         found = own.get(f) or functional.get(f.func.signature())
-        kernel = _kernel_for(f, found, None if found is None else nodes[found])
+        node = None if found is None else nodes[found]
+        fw = None if found is None or node is None else _forward_formula(f, found)
+        kernel = _kernel_for(f, found, node, fw)
         if kernel is not None:
             kernels.append((f, kernel))
     mutating = [
@@ -462,19 +480,32 @@ def plan(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> Autog
     return AutogradPlan([n for n in nodes.values() if n is not None], kernels, mutating)
 
 
+def _forward_formula(f: NativeFunction, info: DifferentiabilityInfo) -> ForwardFormula | None:
+    """`f`'s tangent formula: its entry's, or its functional variant's rewritten in place."""
+    if f.func.kind() not in (SchemaKind.functional, SchemaKind.inplace):
+        return None
+    fw = forward_ad.functional_formula(info)
+    if fw is None or info.func == f.func:
+        return fw
+    return forward_ad.inplace_formula(fw)
+
+
 def _kernel_for(
-    f: NativeFunction, info: DifferentiabilityInfo | None, node: BackwardNode | None
+    f: NativeFunction,
+    info: DifferentiabilityInfo | None,
+    node: BackwardNode | None,
+    fw: ForwardFormula | None,
 ) -> str | None:
     if f.has_composite_implicit_autograd_kernel:
         return None
     kind = f.func.kind()
     if kind is SchemaKind.out:
-        return refusing_kernel(f, out_message(f))
+        return refusing_kernel(f, out_message(f), forward_ad.out_reason())
     if node is not None and kind in (SchemaKind.functional, SchemaKind.inplace):
-        return differentiable_kernel(f, node)
+        return differentiable_kernel(f, node, fw)
     if info is not None:
         return non_differentiable_kernel(f)
-    return refusing_kernel(f, missing_formula_message(f))
+    return refusing_kernel(f, missing_formula_message(f), forward_ad.no_formula_reason(f))
 
 
 def includes(fns: list[NativeFunction], p: AutogradPlan, code: list[str]) -> list[str]:

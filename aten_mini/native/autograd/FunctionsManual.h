@@ -25,6 +25,7 @@
 #include <torch/csrc/autograd/function.h>
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -57,6 +58,35 @@ auto node_ptr(N* node) {
     return node->getptr();
   } else {
     return node->shared_from_this();
+  }
+}
+
+// Forward-mode AD: what the generated Autograd kernels read from an input
+// (See Note [Forward-mode AD kernels] in torchgen_mini/dest/forward_ad.py).
+// PyTorch's generated VariableType uses helpers of the same names; these take
+// an optional so that a `Tensor?` input could use them too.
+
+// The tangent of `t` at level 0 (undefined when it has none).
+inline at::Tensor toNonOptFwGrad(const std::optional<at::Tensor>& t) {
+  return t.has_value() && t->defined() ? t->_fw_grad(/*level=*/0)
+                                       : at::Tensor();
+}
+
+// The primal value of `t` at level 0: `t` without its tangent.
+inline at::Tensor toNonOptPrimal(const std::optional<at::Tensor>& t) {
+  return t.has_value() && t->defined() ? t->_fw_primal(/*level=*/0)
+                                       : at::Tensor();
+}
+
+inline at::Tensor toNonOptTensor(const std::optional<at::Tensor>& t) {
+  return t.has_value() ? *t : at::Tensor();
+}
+
+// A tangent of zeros made up for a Python number keeps its "wrapped number"
+// mark, so that type promotion treats it as the number was treated.
+inline void update_wrapped_number(at::Tensor& input, at::Tensor& tangent) {
+  if (input.unsafeGetTensorImpl()->is_wrapped_number()) {
+    tangent.unsafeGetTensorImpl()->set_wrapped_number(true);
   }
 }
 

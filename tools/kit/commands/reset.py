@@ -1,8 +1,9 @@
 """`./kit reset <task>`: start a task over, after backing up everything.
 
 First a branch `backup/task-<id>-<time>` records the work as it is, uncommitted
-changes and new files included (see Note [Backups without touching the tree]
-in tools/taskkit/gitrepo.py). Then:
+changes and new files included, and what was staged when that differs (the
+branch's `~1`; see Note [Backups without touching the tree] in
+tools/taskkit/gitrepo.py). Then:
 
 - on the task's branch: the task's files, and every tracked file that differs
   from the task's base, get the base's content back (in the index and the
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 
+from tools.kit import interrupt
 from tools.kit.commands.start import setup_start_point
 from tools.kit.ui import KitError, info
 from tools.taskkit import gitrepo
@@ -65,13 +67,16 @@ def _base_name(task: Task) -> str:
     return "its setup commit" if task.has_setup else gitrepo.MAIN
 
 
-def _reset_here(s: Session, task: Task, backup: str) -> str:
+def _reset_here(s: Session, task: Task, backup: str) -> tuple[str, bool]:
+    """What was restored, and whether the backup keeps a staged version apart (at `~1`)."""
     base = task_base(s.root, task)  # before the backup: no backup for a refused reset
-    commit = gitrepo.snapshot_commit(s.root, f"kit: backup of task {task.id} before reset")
+    message = f"kit: backup of task {task.id} before reset"
+    commit, staged_apart = gitrepo.snapshot_commit(s.root, message)
     gitrepo.create_branch(s.root, backup, commit)
-    restored = _restore_files(s, task, base)
+    with interrupt.deferred():  # a ^C does not leave half the files restored
+        restored = _restore_files(s, task, base)
     listed = ", ".join(restored) or "(nothing differed)"
-    return f"restored {_base_name(task)}'s version of: {listed}"
+    return f"restored {_base_name(task)}'s version of: {listed}", staged_apart
 
 
 def _reset_elsewhere(s: Session, task: Task, branch: str, backup: str) -> str:
@@ -89,8 +94,9 @@ def run(args: argparse.Namespace) -> int:
     if not gitrepo.branch_exists(s.root, branch):
         raise KitError(f"task '{task.id}' was never started (no branch {branch}); nothing to reset")
     backup = _backup_name(s, task)
+    staged_apart = False
     if s.branch == branch:
-        what = _reset_here(s, task, backup)
+        what, staged_apart = _reset_here(s, task, backup)
     else:
         what = _reset_elsewhere(s, task, branch, backup)
     entry = s.progress.of(task.id)
@@ -99,4 +105,9 @@ def run(args: argparse.Namespace) -> int:
     s.progress.save()
     info(f"your work is saved on branch {backup}; {what}")
     info(f"to get a file back: `git checkout {backup} -- <file>`")
+    if staged_apart:
+        info(
+            f"what you had staged is {backup}~1 (it differs from your files): "
+            f"`git checkout {backup}~1 -- <file>` brings that version back"
+        )
     return 0

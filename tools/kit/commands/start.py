@@ -4,7 +4,9 @@ Refuses when tracked files have uncommitted changes (switching branches would
 carry them into the task, or fail); untracked files are left alone. A task
 with a `setup.patch` (a planted bug, say) gets it as the branch's first commit;
 when it does not apply, nothing is created (see Note [A task's setup commit]
-in tools/taskkit/gitrepo.py).
+in tools/taskkit/gitrepo.py). An interrupted start leaves nothing or a
+started task, and a start cut short harder is finished by the next one (see
+Note [An interrupted start]).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from tools.kit import interrupt
 from tools.kit.ui import KitError, info
 from tools.taskkit import gitrepo
 from tools.taskkit.session import Session, console, open_session
@@ -67,19 +70,66 @@ def _warn_prerequisites(s: Session, task: Task) -> None:
             info(f"note: this task builds on '{pre}', which you have not passed yet")
 
 
-def run(args: argparse.Namespace) -> int:
-    s = open_session()
-    task = s.find(args.task)
-    branch = gitrepo.task_branch(task.id)
+# Note [An interrupted start]
+# A start is two writes: the branch (in git) and the progress entry (in
+# .kit/progress.json), and no single step makes both. A signal cannot split
+# them: the switch and the save run with SIGINT/SIGTERM held (interrupt.
+# deferred(), git inherits the hold), so an interrupt takes effect before the
+# branch exists or after both are written. A harder stop (SIGKILL, a crash)
+# can still leave the branch without its entry; `Session.status` already
+# calls such a task started, and the next `./kit start` of it finishes the
+# job (switches to the branch if needed, records the entry, prints the
+# issue) as long as the branch holds no commit beyond its start point, which
+# is then exactly what start would have made. A branch with work on it is
+# never taken over: that is a task started earlier.
+
+
+def _unfinished_start(s: Session, task: Task, branch: str) -> bool:
+    """Whether `branch` is what an interrupted start left. See Note [An interrupted start]."""
+    if s.progress.peek(task.id).status != "new" or not gitrepo.branch_exists(s.root, branch):
+        return False
+    own = gitrepo.commits_between(s.root, gitrepo.MAIN, branch)
+    if not task.has_setup:
+        return not own
+    return len(own) == 1 and gitrepo.setup_commit(s.root, task.id, branch) == own[0]
+
+
+def _begin(s: Session, task: Task, branch: str) -> None:
+    """Create the task's branch, switch to it and record the start (or do neither)."""
     _refuse_if_started(s, task, branch)
     _refuse_if_dirty(s, task)
     if not gitrepo.branch_exists(s.root, gitrepo.MAIN):
         raise KitError(f"this clone has no branch '{gitrepo.MAIN}' to start tasks from")
     start_point = setup_start_point(s, task) if task.has_setup else gitrepo.MAIN
-    gitrepo.git(s.root, "switch", "--quiet", "-c", branch, start_point)
+    with interrupt.deferred():  # See Note [An interrupted start]
+        gitrepo.git(s.root, "switch", "--quiet", "-c", branch, start_point)
+        _record(s, task)
+
+
+def _finish(s: Session, task: Task, branch: str) -> None:
+    info(f"finishing an interrupted start of this task (branch {branch} has no work on it yet)")
+    if s.branch != branch:
+        _refuse_if_dirty(s, task)
+    with interrupt.deferred():
+        if s.branch != branch:
+            gitrepo.git(s.root, "switch", "--quiet", branch)
+        _record(s, task)
+
+
+def _record(s: Session, task: Task) -> None:
     entry = s.progress.of(task.id)
     entry.status, entry.started_at = "started", time.strftime("%Y-%m-%dT%H:%M:%S")
     s.progress.save()
+
+
+def run(args: argparse.Namespace) -> int:
+    s = open_session()
+    task = s.find(args.task)
+    branch = gitrepo.task_branch(task.id)
+    if _unfinished_start(s, task, branch):
+        _finish(s, task, branch)
+    else:
+        _begin(s, task, branch)
     _warn_prerequisites(s, task)
     out = console()
     out.print(task.issue_path.read_text(encoding="utf-8"), markup=False)

@@ -1,9 +1,10 @@
-"""Task 13: log1p's derivative formula in tools/autograd/derivatives.yaml.
+"""Task 13: log1p's derivative formulas in tools/autograd/derivatives.yaml.
 
-The formula itself is checked here against torch's own autograd on the edge
-cases (x = -1, x < -1, infinities, NaN); gradcheck and gradgradcheck on the
-OpInfo samples are the generic tests of test/ops/test_autograd_ops.py, which
-this task's second check runs.
+The backward formula is checked here against torch's own autograd on the edge
+cases (x = -1, x < -1, infinities, NaN), and the forward-mode one (`result:`)
+against torch.func.jvp; gradcheck, gradgradcheck and the forward AD checks on
+the OpInfo samples are the generic tests of test/ops/test_autograd_ops.py,
+which this task's second check runs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -66,6 +68,10 @@ def _op_db() -> list[Any]:
 def test_opinfo_runs_gradcheck_and_gradgradcheck() -> None:
     (op,) = [op for op in _op_db() if op.name == "log1p"]
     assert op.supports_autograd and op.supports_gradgrad
+    assert op.supports_forward_ad, (
+        "log1p's OpInfo (test/opinfo/op_db.py) says supports_forward_ad=False: once its "
+        "entry has a `result:` formula, set it to True so the forward AD checks run"
+    )
     for test in ("test_gradcheck", "test_gradgradcheck"):
         skips = op.decorations(test, "cpu", torch.float64)
         assert not skips, (
@@ -144,4 +150,32 @@ def test_codegen_makes_an_autograd_node(tmp_path: Path) -> None:
     generated = (tmp_path / "RegisterAutograd.cpp").read_text(encoding="utf-8")
     assert re.search(r"struct Log1[pP]Backward0\b", generated), (
         f"the generated RegisterAutograd.cpp has no backward node for log1p: {ADD_IT}"
+    )
+
+
+def _jvp(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, t: torch.Tensor) -> Any:
+    # The first dual tensor imports a module of torch's that warns (torch.jit.script).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", FutureWarning)
+        return torch.func.jvp(fn, (x,), (t,))[1]
+
+
+def test_forward_ad_matches_torch() -> None:
+    torch.manual_seed(0)
+    x = torch.cat([torch.rand(40, dtype=torch.float64) * 20 - 0.99, torch.tensor([-1.0, -2.0])])
+    t = torch.randn(42, dtype=torch.float64)
+    try:
+        got = _jvp(_aten_mini().log1p, x, t)
+    except NotImplementedError as e:
+        pytest.fail(
+            f"forward-mode AD through log1p is refused ({str(e).splitlines()[0]}): give its "
+            "entry in tools/autograd/derivatives.yaml a `result:` formula (docs/autograd.md, "
+            "section 4)"
+        )
+    want = _jvp(torch.log1p, x, t)
+    torch.testing.assert_close(
+        got,
+        want,
+        equal_nan=True,
+        msg=lambda m: f"the tangent of log1p differs from torch.func.jvp's:\n{m}",
     )
