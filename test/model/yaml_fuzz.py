@@ -392,7 +392,7 @@ class _Runner:
     """Forks one child per job; the parent has imported and preloaded everything once."""
 
     def __init__(self) -> None:
-        from torchgen_mini.model import parse_native_yaml
+        from torchgen_mini.native_yaml import parse_native_yaml
 
         self.natives: dict[str, Any] = {}
         self.parse_native_yaml = parse_native_yaml
