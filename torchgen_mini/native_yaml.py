@@ -338,12 +338,24 @@ def _default_dispatch(nf: NativeFunction) -> None:
 # --------------------------------------------------------------------------
 
 
+# Entries one file may hold: parsing and validating costs about 0.15 ms of CPU
+# per entry, so this keeps `check` of any file within a second, next to the
+# loader's own limits (Note [Loader limits] in yaml_loader.py).
+MAX_ENTRIES = 6_000
+
+
 def _entries(doc: Any, file: str, errors: list[Diagnostic]) -> list[YMap]:
     if not isinstance(doc, YList):
         line = doc.line if isinstance(doc, YMap) else 1
         hint = "each entry is a list item: '- func: ...'"
         raise ParseError(
             f"expected a list of entries, got {_describe(doc)}", hint, Location(file, line)
+        )
+    if len(doc) > MAX_ENTRIES:
+        raise ParseError(
+            f"more than {MAX_ENTRIES:,} entries in one file",
+            "upstream's native_functions.yaml has about 2,600; split the file",
+            Location(file, doc.item_lines[MAX_ENTRIES]),
         )
     out = []
     for item, line in zip(doc, doc.item_lines, strict=True):

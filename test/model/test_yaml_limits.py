@@ -26,7 +26,7 @@ from model_testutil import REPO, TAGS, UPSTREAM_DIR, UPSTREAM_TAGS, UPSTREAM_YAM
 from torchgen_mini import yaml_loader
 from torchgen_mini.derivatives import parse_derivatives_yaml
 from torchgen_mini.diagnostics import ParseError
-from torchgen_mini.native_yaml import load_tags
+from torchgen_mini.native_yaml import MAX_ENTRIES, load_tags
 from torchgen_mini.yaml_loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_yaml
 
 UPSTREAM_DERIVATIVES = UPSTREAM_DIR.parents[1] / "autograd/derivatives.yaml"
@@ -196,6 +196,19 @@ native_functions.yaml: error: file is larger than 2 MiB
             """\
 native_functions.yaml:2:359974: error: more than 60,000 values in one file
   hint: split the file, or look for a runaway list
+1 error
+""",
+        )
+
+    def test_too_many_entries(self) -> None:
+        # Under the value cap, but validating this many entries would take seconds.
+        entry = "- func: f{}.out(Tensor s, *, Tensor(a!) out) -> Tensor(a!)\n"
+        text = "".join(entry.format(i) for i in range(MAX_ENTRIES + 1))
+        self.assertExpectedInline(
+            check(text),
+            """\
+native_functions.yaml:6001: error: more than 6,000 entries in one file
+  hint: upstream's native_functions.yaml has about 2,600; split the file
 1 error
 """,
         )
