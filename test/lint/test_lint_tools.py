@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from lint_testutil import git_repo
 
 from tools.lint import run
 from tools.lint.external import lint_actionlint, lint_clang_format, lint_ruff, lint_ruff_format
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def git_repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    return tmp_path
 
 
 def test_ruff_findings_and_fix(tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ See Note [zizmor in ./kit lint] in tools/lint/external.py.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from lint_testutil import git_repo
 
 from tools.lint import run
 from tools.lint.external import ZIZMOR, lint_zizmor
@@ -29,14 +30,6 @@ jobs:
           ref: ${{ github.event.pull_request.head.sha }}
       - run: echo "${{ github.event.pull_request.title }}"
 """
-
-
-def git_repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    return tmp_path
 
 
 def test_zizmor_reports_injection_and_dangerous_triggers(tmp_path: Path) -> None:
