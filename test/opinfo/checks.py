@@ -887,14 +887,19 @@ def grad_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInpu
     return samples
 
 
-def gradcheck_problem(op: OpInfo, s: SampleInput, second_order: bool) -> str | None:
-    """What gradcheck (or gradgradcheck) says about `op` on `s`, or None if it passes."""
+def gradcheck_problem(op: OpInfo, s: SampleInput, second_order: bool, **flags: bool) -> str | None:
+    """What gradcheck (or gradgradcheck) says about `op` on `s`, or None if it passes.
+
+    `flags` go to the check as they are (`check_forward_ad=True`, ...).
+    """
     assert op.op is not None
     positions, leaves = grad_leaves(s)
     fn = as_function_of(op.op, s, positions)
-    check = torch.autograd.gradgradcheck if second_order else torch.autograd.gradcheck
+    check: Callable[..., bool] = (
+        torch.autograd.gradgradcheck if second_order else torch.autograd.gradcheck
+    )
     try:
-        check(fn, leaves, nondet_tol=op.gradcheck_nondet_tol)
+        check(fn, leaves, nondet_tol=op.gradcheck_nondet_tol, **flags)
     except Exception as exc:
         return error_line(exc).rstrip(",")
     return None
@@ -1098,16 +1103,10 @@ def jvp_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
 
 def forward_gradcheck_problem(op: OpInfo, s: SampleInput) -> str | None:
     """What gradcheck(check_forward_ad=True) says about the op's tangents on `s`."""
-    assert op.op is not None
-    positions, leaves = grad_leaves(s)
-    fn = as_function_of(op.op, s, positions)
-    try:
-        torch.autograd.gradcheck(
-            fn, leaves, check_forward_ad=True, check_backward_ad=False, check_undefined_grad=False
-        )
-    except Exception as exc:
-        return "gradcheck(check_forward_ad=True): " + error_line(exc).rstrip(",")
-    return None
+    why = gradcheck_problem(
+        op, s, False, check_forward_ad=True, check_backward_ad=False, check_undefined_grad=False
+    )
+    return None if why is None else f"gradcheck(check_forward_ad=True): {why}"
 
 
 def check_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
@@ -1202,19 +1201,11 @@ def check_jacfwd(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) ->
 
 
 def fwd_over_rev_problem(op: OpInfo, s: SampleInput) -> str | None:
-    assert op.op is not None
-    positions, leaves = grad_leaves(s)
-    fn = as_function_of(op.op, s, positions)
-    try:
-        torch.autograd.gradgradcheck(
-            fn,
-            leaves,
-            check_fwd_over_rev=True,
-            check_rev_over_rev=False,
-            check_undefined_grad=False,
-        )
-    except Exception as exc:
-        return "gradgradcheck(check_fwd_over_rev=True): " + error_line(exc).rstrip(",")
+    why = gradcheck_problem(
+        op, s, True, check_fwd_over_rev=True, check_rev_over_rev=False, check_undefined_grad=False
+    )
+    if why is not None:
+        return f"gradgradcheck(check_fwd_over_rev=True): {why}"
     return jacobian_problem(op, s, jacfwd_of_jacrev)
 
 
