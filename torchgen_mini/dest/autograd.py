@@ -12,15 +12,14 @@ overloads also get an `ADInplaceOrView` kernel that bumps version counters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from torchgen_mini.api import dispatcher
-from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo, parse_derivatives_yaml
+from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo
 from torchgen_mini.dest import forward_ad, per_op
 from torchgen_mini.dest.forward_ad import ForwardFormula
-from torchgen_mini.diagnostics import Diagnostic
-from torchgen_mini.file_manager import FileManager
 from torchgen_mini.model import (
     Argument,
     BaseTy,
@@ -32,6 +31,7 @@ from torchgen_mini.model import (
     SchemaKind,
     Type,
 )
+from torchgen_mini.output import Context, Output
 
 # Note [Autograd kernel kinds]
 # Each overload gets one Autograd kernel, chosen by what the YAML says:
@@ -538,13 +538,9 @@ def compute(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> di
 
 
 OUTPUT = "RegisterAutograd.cpp"
-DEFAULT_DERIVATIVES = Path("tools/autograd/derivatives.yaml")
 
 
-def add_output(fm: FileManager, fns: list[NativeFunction], path: Path) -> list[Diagnostic]:
-    """Parse derivatives.yaml and queue RegisterAutograd.cpp; the errors, if any."""
-    parsed = parse_derivatives_yaml(path, fns)
-    if parsed.errors:
-        return parsed.errors
-    fm.add(OUTPUT, OUTPUT, compute(fns, parsed.infos))
-    return []
+def outputs(ctx: Context) -> Iterator[Output]:
+    """RegisterAutograd.cpp, when the run has a derivatives.yaml (`ctx.derivatives`)."""
+    if ctx.derivatives is not None:
+        yield Output(OUTPUT, OUTPUT, compute(ctx.native_functions, ctx.derivatives))

@@ -7,9 +7,12 @@ Inline functions that call the operator structs of `Operators.h`; kernels
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import cpp, dispatcher
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context, Output
 
 
 def inline_functions(f: NativeFunction) -> list[str]:
@@ -33,3 +36,11 @@ def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
         "includes": per_op.include_lines([per_op.ops_header(root)]),
         "functions": [text for f in fns for text in inline_functions(f)],
     }
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """Functions.h and ops/<root>.h per root."""
+    fns = ctx.native_functions
+    yield Output("Functions.h", "Functions.h", compute(fns))
+    for root, group in per_op.by_root(fns).items():
+        yield Output(per_op.api_header(root), "ops_function.h", compute_op(root, group))

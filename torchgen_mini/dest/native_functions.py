@@ -7,9 +7,12 @@ defaults), under a comment saying which overloads and keys use it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import cpp
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import DispatchKey, NativeFunction
+from torchgen_mini.output import Context, Output
 
 
 def kernels(f: NativeFunction) -> dict[str, list[DispatchKey]]:
@@ -38,3 +41,11 @@ def compute(fns: list[NativeFunction]) -> dict[str, object]:
 def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
     """ops/<root>_native.h: the kernels of the overloads `fns` of `root`."""
     return {"root": root, "declarations": declarations(fns)}
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """NativeFunctions.h and ops/<root>_native.h per root."""
+    fns = ctx.native_functions
+    yield Output("NativeFunctions.h", "NativeFunctions.h", compute(fns))
+    for root, group in per_op.by_root(fns).items():
+        yield Output(per_op.native_header(root), "ops_native.h", compute_op(root, group))

@@ -7,11 +7,14 @@ going through a typed operator handle that is looked up once and cached.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import dispatcher
 from torchgen_mini.api.cpp import Binding, CppSignature
 from torchgen_mini.dest import per_op
 from torchgen_mini.dest.register_schema import cpp_string
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context, Output
 
 KEYSET = Binding("dispatchKeySet", "c10::DispatchKeySet")
 
@@ -82,3 +85,13 @@ def compute_source(fns: list[NativeFunction], shard: int = 0) -> dict[str, objec
         "includes": per_op.include_lines(per_op.ops_header(f.root_name) for f in fns),
         "definitions": [definition(f) for f in fns],
     }
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """Operators.h, ops/<root>_ops.h per root, the shards Operators_<n>.cpp."""
+    fns = ctx.native_functions
+    yield Output("Operators.h", "Operators.h", compute_header(fns))
+    for root, group in per_op.by_root(fns).items():
+        yield Output(per_op.ops_header(root), "ops_ops.h", compute_op_header(root, group))
+    for i, part in enumerate(per_op.shard(fns, per_op.OPERATOR_SHARDS)):
+        yield Output(f"Operators_{i}.cpp", "Operators.cpp", compute_source(part, i))
