@@ -19,9 +19,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from tools.kit.ui import ROOT
-from tools.taskkit import live, oplookup
-from tools.taskkit.oplookup import Hit
+from tools.common.paths import ROOT
+from tools.ops import live, oplookup
+from tools.ops.oplookup import Hit
 from torchgen_mini.diagnostics import ParseError
 from torchgen_mini.gen import render_all
 from torchgen_mini.model import NativeFunction
