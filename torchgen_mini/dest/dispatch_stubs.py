@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction, ParseError, StubDecl
 from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
+
+MACROS = "macros/dispatch_stubs.cpp"
 
 
 def unique_stubs(fns: list[NativeFunction]) -> list[StubDecl]:
@@ -40,7 +43,7 @@ def pointer_type(s: StubDecl) -> str:
 
 
 def declaration(s: StubDecl) -> str:
-    return f"using {s.name}_fn = {pointer_type(s)};\nDECLARE_DISPATCH({s.name}_fn, {s.name});"
+    return render_macro(MACROS, "declaration", name=s.name, pointer_type=pointer_type(s))
 
 
 def compute_header(fns: list[NativeFunction]) -> dict[str, object]:

@@ -13,13 +13,22 @@ from torchgen_mini.api import cpp, dispatcher
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction
 from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
+
+MACROS = "macros/functions.cpp"
 
 
 def inline_functions(f: NativeFunction) -> list[str]:
     """The `Functions.h` definitions for `f` (two for an out= op)."""
     call = dispatcher.call(f)
     return [
-        f"// {f.func}\ninline {sig.decl(with_defaults=True)} {{\n  return {call};\n}}"
+        render_macro(
+            MACROS,
+            "inline_function",
+            schema=str(f.func),
+            decl=sig.decl(with_defaults=True),
+            call=call,
+        )
         for sig in cpp.cpp_api_signatures(f)
     ]
 
