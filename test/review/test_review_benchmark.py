@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from semantic_testutil import CORPUS, case, corpus_reviews
+from semantic_testutil import CORPUS, case, corpus_reviews, extra_reviews
 
 from tools.review.benchmark import ROOT, Result, Worktree, table
 from tools.review.comments import Severity
@@ -134,8 +134,12 @@ def test_special_values_follow_helpers_and_spellings() -> None:
         "def plain(op, device, dtype):\n    yield from sample_inputs_unary(op, device, dtype)\n"
     )
     defs = pysource.functions(_tree(src))
-    assert pysource.special_values(pysource.reachable("samples", defs)) == {"0", "-0.0", "nan",
-                                                                            "inf"}  # fmt: skip
+    assert pysource.special_values(pysource.reachable("samples", defs)) == {
+        "0",
+        "-0.0",
+        "nan",
+        "inf",
+    }
     assert pysource.special_values(pysource.reachable("plain", defs)) == set()
 
 
@@ -145,6 +149,13 @@ def test_dtype_names_resolve_module_tuples() -> None:
     expr = ast.parse("ALL", mode="eval").body
     assert pysource.dtype_names(expr, db, core) == {"float32", "float64", "int64", "bool"}
     assert pysource.dtype_names(ast.parse("make()", mode="eval").body, db, core) is None
+
+
+def test_dispatch_name_of_another_op() -> None:
+    review = extra_reviews()["other-op-name"]
+    (c,) = [c for c in review.comments if c.rule == "dispatch-name"]
+    assert "is named `isnan_cpu`" in c.message and '`"nan_to_num_cpu"`' in c.message
+    assert c.severity == Severity.BLOCKING
 
 
 def test_dispatch_name_helpers() -> None:

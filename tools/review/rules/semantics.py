@@ -53,6 +53,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The name string is what users see when a dtype is not supported "
         "(`\"${name}\" not implemented for 'Bool'`), so it must name this op: write "
         '`"${op}_cpu"` (or `"${op}"`), as upstream kernels do.',
+        "This `${macro}` in `${function}` is named `${name}`, but `${path}` is ${device:text} "
+        "code: a dtype error would send users to the wrong kernel. Name it `${want}`.",
     ),
     "derivative-scope": (
         "The formula for `${var}` of `${overload}` uses `${name}`, which is not in scope: "
@@ -330,10 +332,28 @@ def dispatch_name(ctx: ReviewContext) -> list[Comment]:
             op = op_of(function, ops)
             name = s[1]
             base = strip_suffixes(name)
-            if op is None or base == op or base.startswith(op + "_"):
+            if op is None:
                 continue
-            msg = fill("dispatch-name", 0, macro=m[1], function=function, op=op, name=name)
-            found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
+            if not (base == op or base.startswith(op + "_")):
+                msg = fill("dispatch-name", 0, macro=m[1], function=function, op=op, name=name)
+                found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
+                continue
+            cuda = f.path.endswith((".cu", ".cuh")) or "/cuda/" in f.path
+            wrong = name.endswith("_cpu") if cuda else name.endswith("_cuda")
+            if wrong:
+                want = f"{base}_cuda" if cuda else f"{base}_cpu"
+                device = "CUDA" if cuda else "CPU"
+                msg = fill(
+                    "dispatch-name",
+                    1,
+                    macro=m[1],
+                    function=function,
+                    name=name,
+                    path=f.path,
+                    device=device,
+                    want=want,
+                )
+                found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
     return found
 
 
@@ -504,8 +524,9 @@ def opinfo_special_values(ctx: ReviewContext) -> list[Comment]:
                 func=func.id,
                 missing=", ".join(words[v] for v in missing),
             )
-            found.append(at("opinfo-special-values", Severity.SUGGESTION, pysource.OP_DB,
-                            entry.line, msg))  # fmt: skip
+            found.append(
+                at("opinfo-special-values", Severity.SUGGESTION, pysource.OP_DB, entry.line, msg)
+            )
     return found
 
 
@@ -663,6 +684,5 @@ def upstream_dtypes(ctx: ReviewContext) -> list[Comment]:
             unchanged=" (the input, unchanged)" if answer.unchanged else "",
             claimed=ast.get_source_segment(ctx.head(pysource.OP_DB) or "", dtypes) or "?",
         )
-        found.append(at("upstream-dtypes", Severity.BLOCKING, pysource.OP_DB,
-                        dtypes.lineno, msg))  # fmt: skip
+        found.append(at("upstream-dtypes", Severity.BLOCKING, pysource.OP_DB, dtypes.lineno, msg))
     return found
