@@ -21,9 +21,11 @@ see Note [One build for every C++ task].
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,11 +164,38 @@ def _verify_in(wt: Path, task: Task, base: str, commit: str, start: float) -> Ve
     return verdict("fails", "passes", None)
 
 
+# Note [One mypy cache for every verify worktree]
+# The solved run lints (Note [One check plan] in plan.py), and mypy is the
+# slow linter: cold, it reads all of torch's stubs again in each fresh
+# worktree. So every check of a verify run shares one cache,
+# `.kit/verify/mypy-cache` (MYPY_CACHE_DIR), unless the caller set one. mypy
+# checks each cached module against the file's content, so a cache written
+# in another worktree is only reused where the file is the same.
+MYPY_CACHE = VERIFY_DIR / "mypy-cache"
+
+
+@contextmanager
+def _environ(extra: dict[str, str]) -> Iterator[None]:
+    """`extra` set in os.environ (which checks inherit) for the block, then put back."""
+    old = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def verify_all(
     root: Path, tasks: list[Task], base: str, on_done: Callable[[Verdict], None], keep: bool
 ) -> list[Verdict]:
+    cache = {"MYPY_CACHE_DIR": os.environ.get("MYPY_CACHE_DIR") or str(root / MYPY_CACHE)}
     verdicts = []
-    for task in tasks:
-        verdicts.append(verify_task(root, task, base, keep))
-        on_done(verdicts[-1])
+    with _environ(cache):
+        for task in tasks:
+            verdicts.append(verify_task(root, task, base, keep))
+            on_done(verdicts[-1])
     return verdicts
