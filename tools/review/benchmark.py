@@ -191,7 +191,13 @@ def review_case(wt: Path, base: str) -> dict[str, Any]:
 
 
 def test_case(wt: Path, op: str) -> str:
+    """`./kit test -k op` in the worktree (its own build folder; this checkout's venv)."""
+    if not (wt / ".venv").exists():
+        (wt / ".venv").symlink_to(ROOT / ".venv")
     proc = run(["flock", LOCK, str(wt / "kit"), "test", "-k", op], wt, timeout=3600)
+    (wt / "test-output.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    tail = (proc.stdout + proc.stderr).strip().splitlines()[-1:]
+    print(f"benchmark: ./kit test -k {op}: exit {proc.returncode}: {tail}", file=sys.stderr)
     return "passed" if proc.returncode == 0 else "failed"
 
 
