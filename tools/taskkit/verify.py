@@ -22,6 +22,7 @@ see Note [One build for every C++ task].
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -95,7 +96,9 @@ def _why_failed(results: list[checks_mod.CheckResult]) -> str:
         return "no check could run (all 'not available')"
     lines = failed.output.strip().splitlines()
     named = [ln for ln in lines if ln.startswith(("FAILED ", "ERROR "))]
-    last = (named or lines or ["(no output)"])[-1]
+    # a linter's or the reviewer's first `file:line:` finding, not its summary line
+    located = [ln for ln in lines if LOCATED.match(ln)][:1]
+    last = (named or located or lines or ["(no output)"])[-1]
     return f"check '{failed.check.name}' failed: {last}"
 
 
@@ -172,6 +175,7 @@ def _verify_in(wt: Path, task: Task, base: str, commit: str, start: float) -> Ve
 # checks each cached module against the file's content, so a cache written
 # in another worktree is only reused where the file is the same.
 MYPY_CACHE = VERIFY_DIR / "mypy-cache"
+LOCATED = re.compile(r"^[\w./-]+:\d+(:\d+)?: ")
 
 
 @contextmanager
