@@ -19,6 +19,7 @@ from semantic_testutil import CORPUS, case, corpus_reviews, extra_reviews
 
 from tools.review.benchmark import ROOT, Result, Worktree, table
 from tools.review.comments import Severity
+from tools.review.engine import run_rules
 from tools.review.messages import render_message
 from tools.review.rules import pysource, semantics
 
@@ -164,3 +165,18 @@ def test_dispatch_name_helpers() -> None:
     assert semantics.op_of("relu_kernel", ["nan_to_num"]) is None
     text = "void a() {\n  int x;\n}\n\nat::Tensor& b_out(\n    const at::Tensor& s) {\n  X\n}\n"
     assert semantics.enclosing_function(text, text.index("X")) == "b_out"
+
+
+def test_findings_are_capped_per_rule() -> None:
+    """A kernel with 500 wrong name strings gives 10 comments, not 500 (the artifact
+    holds at most 200 in all)."""
+    from review_testutil import BASE, FOO, YAML, ctx
+
+    line = '  AT_DISPATCH_FLOATING_TYPES(t, "bar_cpu", [&] { o.dtype(at::kFloat); });\n'
+    kernel = "at::Tensor foo(const at::Tensor& self) {\n" + line * 500 + "}\n"
+    head = dict(BASE, **{"native_functions.yaml": YAML + FOO, "aten_mini/native/Foo.cpp": kernel})
+    review = run_rules(ctx(head))
+    rules = [c.rule for c in review.comments]
+    assert rules.count("dispatch-name") == semantics.MAX_FINDINGS
+    assert rules.count("result-dtype") == semantics.MAX_FINDINGS
+    assert review.errors == []

@@ -23,9 +23,11 @@ artifact] in validate.py) accepts exactly what these rules say.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from tools.lint import opindex
@@ -40,6 +42,7 @@ from torchgen_mini.model import NativeFunction, SchemaKind
 
 SLOT = re.compile(r"\$\{([a-z_]+)(?::(text|int))?\}")
 MAX_CODE_SLOT = 300
+MAX_FINDINGS = 10  # per rule: the review artifact holds at most 200 comments in all
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "doc-signature": (
@@ -152,17 +155,29 @@ def _kernel_names(entries: list[NativeFunction]) -> set[str]:
     return {k for e in entries if e.explicit_dispatch for k in e.dispatch.values()}
 
 
-FUNC_START = re.compile(r"^(?:[A-Za-z_][\w:<>,*&\s]*?[\s*&])?([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+FUNC_START = re.compile(
+    r"^(?:[A-Za-z_][\w:<>,*& \t]*?[ \t*&])?([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE
+)
 CONTROL = frozenset({"if", "for", "while", "switch", "return", "namespace", "TORCH_CHECK"})
 
 
+@lru_cache(maxsize=32)
+def _function_starts(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, name) of every top-level (column 0) function-like line start of `text`."""
+    return tuple(
+        (m.start(), m[1])
+        for m in FUNC_START.finditer(text)
+        if m[1] not in CONTROL and not m[0].startswith(("#", "//", " ", "}"))
+    )
+
+
 def enclosing_function(text: str, offset: int) -> str | None:
-    """The top-level (column 0) function whose definition starts last before `offset`."""
-    name = None
-    for m in FUNC_START.finditer(text, 0, offset):
-        if m[1] not in CONTROL and not m[0].startswith(("#", "//", " ", "}")):
-            name = m[1]
-    return name
+    """The top-level function whose definition starts last before `offset`."""
+    starts = _function_starts(text)
+    i = bisect.bisect_right(starts, (offset, "")) - 1
+    while i >= 0 and starts[i][0] >= offset:
+        i -= 1
+    return starts[i][1] if i >= 0 else None
 
 
 SUFFIXES = ("_kernel", "_cpu", "_cuda", "_impl", "_out", "_stub", "_")
@@ -184,15 +199,15 @@ def op_of(function: str, ops: list[str]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+@lru_cache(maxsize=32)
+def _line_starts(text: str) -> tuple[int, ...]:
+    return (0, *(m.end() for m in re.finditer("\n", text)))
+
+
 def _offset(text: str, line: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        pos = text.find("\n", pos) + 1
-    return pos
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    """Offset of the start of 1-based `line` (the end of the text past its last line)."""
+    starts = _line_starts(text)
+    return starts[line - 1] if 0 < line <= len(starts) else len(text)
 
 
 # --------------------------------------------------------------------------- docs
@@ -307,7 +322,7 @@ def doc_signature(ctx: ReviewContext) -> list[Comment]:
                 problem="; ".join(problems),
             )
             found.append(at("doc-signature", Severity.BLOCKING, opindex.DOCS, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- AT_DISPATCH
@@ -321,6 +336,8 @@ def dispatch_name(ctx: ReviewContext) -> list[Comment]:
     found = []
     for f, text in _live_kernels(ctx):
         for ln in sorted(f.added):
+            if len(found) >= MAX_FINDINGS:
+                break
             m = DISPATCH.search(f.added[ln])
             if not m:
                 continue
@@ -354,7 +371,7 @@ def dispatch_name(ctx: ReviewContext) -> list[Comment]:
                     want=want,
                 )
                 found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- derivatives
@@ -433,7 +450,7 @@ def derivative_scope(ctx: ReviewContext) -> list[Comment]:
         elif backward and not re.search(r"\bgrads?\b", stripped) and "zeros" not in stripped:
             msg = fill("derivative-scope", 1, var=var, overload=overload)
             found.append(at("derivative-scope", Severity.BLOCKING, opindex.DERIVATIVES, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 def _test_files(ctx: ReviewContext) -> list[tuple[FileChange, str]]:
@@ -480,7 +497,7 @@ def kink_gradient(ctx: ReviewContext) -> list[Comment]:
             evidence=m[0].rstrip("( ").strip(),
         )
         found.append(at("kink-gradient", Severity.SUGGESTION, opindex.DERIVATIVES, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- OpInfo samples
@@ -527,7 +544,7 @@ def opinfo_special_values(ctx: ReviewContext) -> list[Comment]:
             found.append(
                 at("opinfo-special-values", Severity.SUGGESTION, pysource.OP_DB, entry.line, msg)
             )
-    return found
+    return found[:MAX_FINDINGS]
 
 
 SIGN = re.compile(
@@ -576,7 +593,7 @@ def negative_zero(ctx: ReviewContext) -> list[Comment]:
             path = pysource.OP_DB if entry else YAML
             msg = fill("negative-zero", 1, op=op, evidence=evidence)
             found.append(at("negative-zero", Severity.SUGGESTION, path, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- out= and dtype
@@ -619,7 +636,7 @@ def out_overlap(ctx: ReviewContext) -> list[Comment]:
                         continue
                     msg = fill("out-overlap", 0, function=kernel, op=e.root_name)
                     found.append(at("out-overlap", Severity.BLOCKING, f.path, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 HARD_DTYPE = re.compile(
@@ -634,6 +651,8 @@ def result_dtype(ctx: ReviewContext) -> list[Comment]:
     found = []
     for f, text in _live_kernels(ctx):
         for ln in sorted(f.added):
+            if len(found) >= MAX_FINDINGS:
+                break
             m = HARD_DTYPE.search(f.added[ln])
             if not m:
                 continue
@@ -650,7 +669,7 @@ def result_dtype(ctx: ReviewContext) -> list[Comment]:
             )
             msg = fill("result-dtype", 0, function=function, op=op, match=m[1], upstream=said)
             found.append(at("result-dtype", Severity.BLOCKING, f.path, ln, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- against upstream
@@ -685,4 +704,4 @@ def upstream_dtypes(ctx: ReviewContext) -> list[Comment]:
             claimed=ast.get_source_segment(ctx.head(pysource.OP_DB) or "", dtypes) or "?",
         )
         found.append(at("upstream-dtypes", Severity.BLOCKING, pysource.OP_DB, dtypes.lineno, msg))
-    return found
+    return found[:MAX_FINDINGS]
