@@ -306,7 +306,7 @@ def doc_signature(ctx: ReviewContext) -> list[Comment]:
     if text is None:
         return []
     docs = _doc_entries(text)
-    found = []
+    found: list[Comment] = []
     for op, entries in sorted(_by_op(ctx).items()):
         if op not in docs:
             continue
@@ -333,7 +333,7 @@ STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 def dispatch_name(ctx: ReviewContext) -> list[Comment]:
     ops = sorted({e.root_name for e in head_entries(ctx)})
-    found = []
+    found: list[Comment] = []
     for f, text in _live_kernels(ctx):
         for ln in sorted(f.added):
             if len(found) >= MAX_FINDINGS:
@@ -418,7 +418,7 @@ def _new_derivative_formulas(
 
 
 def derivative_scope(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     for native, var, formula, line, backward in _new_derivative_formulas(ctx):
         if formula.startswith(("not_implemented", "auto_")) or formula == "non_differentiable":
             continue
@@ -481,7 +481,7 @@ def _grad_tested_at_zero(ctx: ReviewContext, op: str) -> bool:
 
 
 def kink_gradient(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     seen: set[str] = set()
     for native, var, formula, line, backward in _new_derivative_formulas(ctx):
         m = KINK.search(formula)
@@ -522,7 +522,7 @@ def opinfo_special_values(ctx: ReviewContext) -> list[Comment]:
     core = pysource.parse(ctx.head(pysource.CORE))
     entries = pysource.opinfo_entries(db)
     defs = pysource.functions(db, samples)
-    found = []
+    found: list[Comment] = []
     for op, mine in sorted(_by_op(ctx).items()):
         entry = entries.get(op)
         if entry is None or not any("pointwise" in e.tags for e in mine):
@@ -564,7 +564,7 @@ def _sign_evidence(ctx: ReviewContext, op: str, kernels: set[str]) -> str | None
 
 
 def negative_zero(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     db, samples = _opinfo_trees(ctx)
     entries = pysource.opinfo_entries(db) if db else {}
     defs = pysource.functions(db, samples)
@@ -626,7 +626,7 @@ def _body_with_helpers(text: str, name: str) -> list[tuple[int, str]]:
 
 
 def out_overlap(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     outs = [e for e in new_overloads(ctx) if e.func.kind() is SchemaKind.out]
     for e in outs:
         for kernel in sorted(_kernel_names([e])):
@@ -648,7 +648,7 @@ HARD_DTYPE = re.compile(
 def result_dtype(ctx: ReviewContext) -> list[Comment]:
     by_op = _by_op(ctx)
     ops = sorted(by_op)
-    found = []
+    found: list[Comment] = []
     for f, text in _live_kernels(ctx):
         for ln in sorted(f.added):
             if len(found) >= MAX_FINDINGS:
@@ -681,7 +681,7 @@ def upstream_dtypes(ctx: ReviewContext) -> list[Comment]:
         return []
     core = pysource.parse(ctx.head(pysource.CORE))
     entries = pysource.opinfo_entries(db)
-    found = []
+    found: list[Comment] = []
     for op, mine in sorted(_by_op(ctx).items()):
         entry = entries.get(op)
         dtypes = entry.keyword("dtypes") if entry else None
