@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -300,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--patches", help="write each case as a patch into this folder, then stop")
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like an exception, so the worktree is removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         corpus = load_corpus()
         base = git(ROOT, "rev-parse", "--verify", f"{args.base}^{{commit}}").strip()
