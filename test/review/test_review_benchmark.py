@@ -142,6 +142,8 @@ def test_special_values_follow_helpers_and_spellings() -> None:
         "inf",
     }
     assert pysource.special_values(pysource.reachable("plain", defs)) == set()
+    shape = _tree("def s(op, device, dtype):\n    yield make((0, 3), device, dtype)\n")
+    assert pysource.special_values(list(pysource.functions(shape).values())) == set()
 
 
 def test_dtype_names_resolve_module_tuples() -> None:
