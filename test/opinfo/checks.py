@@ -1478,21 +1478,42 @@ def torch_vmap_problem(
 def nested_vmap_problem(
     op: OpInfo, kit: Callable[..., Any], examples: list[list[torch.Tensor]]
 ) -> str | None:
-    """vmap(vmap(f)) over a 2 x VMAP_BATCH batch equals the double loop."""
-    outer = 2
-    grid = [[[ex[(i + j) % VMAP_BATCH] for ex in examples] for j in range(VMAP_BATCH)]
-            for i in range(outer)]  # fmt: skip
-    loop = [[_call(kit, *row) for row in inner] for inner in grid]
-    if any(e is not None for inner in loop for _, e in inner):
-        return None  # an example raises: the layouts above checked vmap raises too
-    want = torch.stack([torch.stack([r for r, _ in inner]) for inner in loop])
-    args = [torch.stack([torch.stack([grid[i][j][k] for j in range(VMAP_BATCH)])
-                         for i in range(outer)]) for k in range(len(examples))]  # fmt: skip
-    got, exc = _call(torch.vmap(torch.vmap(kit)), *args)
-    if exc is not None:
-        return f"nested vmap(vmap(f)): raised {error_line(exc)}"
-    why = mismatch(got, want, op)
-    return f"nested vmap(vmap(f)): differs from a double loop: {why}" if why else None
+    """vmap(vmap(f)) over a 2 x VMAP_BATCH batch equals the double loop.
+
+    Once with every tensor batched at both levels, and (for ops of several
+    tensors) once with only the first batched at the outer level.
+    """
+    outer, n = 2, len(examples)
+    variants = [("nested vmap(vmap(f))", (0,) * n)]
+    if n > 1:
+        variants.append(("nested, outer in_dims None but for tensor 0", (0,) + (None,) * (n - 1)))
+    for name, outer_dims in variants:
+
+        def pick(k: int, i: int, j: int, dims: tuple[int | None, ...] = outer_dims) -> torch.Tensor:
+            return examples[k][(i + j) % VMAP_BATCH if dims[k] is not None else j]
+
+        grid = [
+            [[pick(k, i, j) for k in range(n)] for j in range(VMAP_BATCH)] for i in range(outer)
+        ]
+        loop = [[_call(kit, *row) for row in inner] for inner in grid]
+        if any(e is not None for inner in loop for _, e in inner):
+            return None  # an example raises: the layouts above checked vmap raises too
+        want = torch.stack([torch.stack([r for r, _ in inner]) for inner in loop])
+        args = [
+            torch.stack(
+                [torch.stack([grid[i][j][k] for j in range(VMAP_BATCH)]) for i in range(outer)]
+            )
+            if outer_dims[k] is not None
+            else torch.stack([grid[0][j][k] for j in range(VMAP_BATCH)])
+            for k in range(n)
+        ]
+        got, exc = _call(torch.vmap(torch.vmap(kit), in_dims=outer_dims), *args)
+        if exc is not None:
+            return f"{name}: raised {error_line(exc)}"
+        why = mismatch(got, want, op)
+        if why:
+            return f"{name}: differs from a double loop: {why}"
+    return None
 
 
 def vmap_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
@@ -1529,7 +1550,6 @@ def vmap_inplace_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
                 f"torch.vmap of the in-place variant ran; an example raises {error_line(loop_exc)}"
             )
         return None
-    want = torch.stack([r for r, _ in loop])
     returned_self: list[bool] = []
 
     def call(x: torch.Tensor, *rest: torch.Tensor) -> torch.Tensor:
@@ -1537,7 +1557,15 @@ def vmap_inplace_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
         returned_self.append(result is x)
         return result
 
-    for name, placement in vmap_layouts(len(positions))[:2]:  # every argument batched
+    for name, placement in vmap_layouts(len(positions)):
+        if placement[0] is None:
+            continue  # self not batched: vmap_inplace_refusal_problem
+        want = torch.stack(
+            [
+                fn(*(t.clone() for t in example_args(examples, placement, b)))
+                for b in range(VMAP_BATCH)
+            ]
+        )
         stacked = [_stack(ex, where) for ex, where in zip(examples, placement, strict=True)]
         args = [t.clone() for t, _ in stacked]
         in_dims = tuple(d for _, d in stacked)
