@@ -27,6 +27,7 @@ DEFECTS = [c for c in CORPUS.cases() if c.defect]
 CONTROLS = [c for c in CORPUS.cases() if not c.defect]
 # Conventions and missing tests, not wrong behaviour: the reviewer suggests.
 SUGGESTED = {"variants", "kink"}
+DOCS_PATH = "python/aten_mini/_docs.py"
 
 
 def test_corpus_has_a_case_per_defect_class_and_controls() -> None:
@@ -182,3 +183,13 @@ def test_findings_are_capped_per_rule() -> None:
     assert rules.count("dispatch-name") == semantics.MAX_FINDINGS
     assert rules.count("result-dtype") == semantics.MAX_FINDINGS
     assert review.errors == []
+
+
+def test_doc_signature_checks_an_existing_op_whose_signature_line_changes() -> None:
+    from review_testutil import BASE, DOCS, ctx
+
+    head = dict(BASE, **{DOCS_PATH: DOCS.replace("relu(self)", "relu(x, *, out=None)")})
+    (c,) = [c for c in run_rules(ctx(head)).comments if c.rule == "doc-signature"]
+    assert "`x` is not an argument of the op; `input` is missing" in c.message
+    fixed = dict(BASE, **{DOCS_PATH: DOCS.replace("relu(self)", "relu(input, *, out=None)")})
+    assert [c for c in run_rules(ctx(fixed)).comments if c.rule == "doc-signature"] == []

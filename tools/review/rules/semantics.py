@@ -306,9 +306,15 @@ def doc_signature(ctx: ReviewContext) -> list[Comment]:
     if text is None:
         return []
     docs = _doc_entries(text)
+    change = ctx.changed(opindex.DOCS)
+    edited = {op for op, (ln, _) in docs.items() if change is not None and ln in change.added}
+    ops = _by_op(ctx)
+    for e in head_entries(ctx):  # an existing op whose signature line the PR edits
+        if e.root_name in edited:
+            ops.setdefault(e.root_name, []).append(e)
     found: list[Comment] = []
-    for op, entries in sorted(_by_op(ctx).items()):
-        if op not in docs:
+    for op, entries in sorted(ops.items()):
+        if op not in docs or not entries:
             continue
         line, sig = docs[op]
         problems = _doc_problems(op, sig, entries)
