@@ -37,7 +37,11 @@ from tools.review.diff import FileChange
 from tools.review.rules import pysource, upstream
 from tools.review.rules.code import definitions, is_kernel
 from tools.review.rules.common import YAML, at, head_entries, new_ops, new_overloads
-from torchgen_mini.derivatives import output_names, parse_derivatives_yaml
+from torchgen_mini.derivatives import (
+    DifferentiabilityInfo,
+    output_names,
+    parse_derivatives_yaml,
+)
 from torchgen_mini.model import NativeFunction, SchemaKind
 
 SLOT = re.compile(r"\$\{([a-z_]+)(?::(text|int))?\}")
@@ -396,7 +400,9 @@ KINK = re.compile(
 )
 
 
-def _derivative_infos(ctx: ReviewContext) -> list[tuple[object, list[NativeFunction]]]:
+def _derivative_infos(ctx: ReviewContext) -> list[DifferentiabilityInfo]:
+    """The head's derivatives.yaml entries, resolved by the codegen's own parser (it reads
+    a path, so the text goes through a temporary file); none when the PR leaves it alone."""
     text = ctx.head(opindex.DERIVATIVES)
     if text is None or ctx.changed(opindex.DERIVATIVES) is None:
         return []
@@ -404,7 +410,7 @@ def _derivative_infos(ctx: ReviewContext) -> list[tuple[object, list[NativeFunct
         path = Path(tmp) / "derivatives.yaml"
         path.write_text(text, encoding="utf-8")
         parsed = parse_derivatives_yaml(path, head_entries(ctx))
-    return [(info, []) for info in parsed.infos]
+    return parsed.infos
 
 
 def _new_derivative_formulas(
@@ -412,11 +418,11 @@ def _new_derivative_formulas(
 ) -> Iterator[tuple[NativeFunction, str, str, int, bool]]:
     """(overload, variable, formula, line, is_backward) of each formula of a new overload."""
     new = {str(e.func.name) for e in new_overloads(ctx)}
-    for info, _ in _derivative_infos(ctx):
-        native = info.native  # type: ignore[attr-defined]
+    for info in _derivative_infos(ctx):
+        native = info.native
         if str(native.func.name) not in new:
             continue
-        for formulas in info.formulas.values():  # type: ignore[attr-defined]
+        for formulas in info.formulas.values():
             for d in formulas.derivatives:
                 yield native, ", ".join(d.var_names), d.formula, d.loc.line, True
             for fd in formulas.forward_derivatives:
