@@ -13,6 +13,7 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from semantic_testutil import CORPUS, case, corpus_reviews, extra_reviews
@@ -36,21 +37,21 @@ def test_corpus_has_a_case_per_defect_class_and_controls() -> None:
 
 
 @pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.name)
-def test_control_is_not_blocked(control: object) -> None:
-    review = corpus_reviews()[control.name]  # type: ignore[attr-defined]
+def test_control_is_not_blocked(control: Any) -> None:
+    review = corpus_reviews()[control.name]
     assert review.errors == []
     blocking = [(c.rule, c.message) for c in review.comments if c.severity == Severity.BLOCKING]
     assert blocking == []
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=lambda c: c.name)
-def test_defect_is_named_by_its_rule(defect: object) -> None:
-    review = corpus_reviews()[defect.name]  # type: ignore[attr-defined]
-    found = [c for c in review.comments if c.rule == defect.expect_rule]  # type: ignore[attr-defined]
+def test_defect_is_named_by_its_rule(defect: Any) -> None:
+    review = corpus_reviews()[defect.name]
+    found = [c for c in review.comments if c.rule == defect.expect_rule]
     assert found, [c.rule for c in review.comments]
-    want = Severity.SUGGESTION if defect.defect in SUGGESTED else Severity.BLOCKING  # type: ignore[attr-defined]
+    want = Severity.SUGGESTION if defect.defect in SUGGESTED else Severity.BLOCKING
     assert {c.severity for c in found} >= {want}
-    assert any(f"`{defect.op}" in c.message for c in found)  # type: ignore[attr-defined]
+    assert any(f"`{defect.op}" in c.message for c in found)
     for c in found:  # the poster accepts it (Note [Validating the review artifact])
         render_message(c.rule, c.message)
 
