@@ -98,3 +98,21 @@ def test_inplace_into_unbatched_self_is_refused() -> None:
     with pytest.raises(RuntimeError, match=r"vmap: aten_mini::add_\.Tensor\(self, \*extra_args\)"):
         torch.vmap(lambda o: aten_mini.add_(self, o))(other)
     assert torch.equal(self, torch.zeros(4))  # nothing written
+
+
+def test_no_rule_is_guessed_for_optional_or_list_tensors() -> None:
+    """An argument kind the rules do not batch gets no rule (the fallback), never a wrong one."""
+    from aten_mini import _batching
+
+    lib = torch.library.Library("kit_vmap_probe", "FRAGMENT")
+    lib.define("scale(Tensor self, Tensor? weight) -> Tensor", tags=(torch.Tag.pointwise,))
+    lib.define("total(Tensor[] tensors) -> Tensor", tags=(torch.Tag.pointwise,))
+    lib.define("twice(Tensor self) -> Tensor", tags=(torch.Tag.pointwise,))
+    ops = torch.ops.kit_vmap_probe
+    assert _batching.derive(ops.scale.default) == (
+        "an optional Tensor or Tensor list argument (weight)"
+    )
+    assert _batching.derive(ops.total.default) == (
+        "an optional Tensor or Tensor list argument (tensors)"
+    )
+    assert not isinstance(_batching.derive(ops.twice.default), str)
