@@ -140,3 +140,13 @@ def test_kit_lint_prints_the_lintrunner_command() -> None:
     expected = "kit: lintrunner --paths-cmd 'git ls-files --cached --others --exclude-standard' "
     assert expected + "--take NATIVEYAML,KERNELS" in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("lint: native-yaml, kernels: ")
+
+
+def test_without_lintrunner_the_builtin_runner_answers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools.lint import runner
+
+    monkeypatch.setattr(runner, "lintrunner_path", lambda: None)
+    assert runner.run_lintrunner(["generated"]) is None
+    assert "lintrunner is not installed" in capsys.readouterr().err

@@ -85,4 +85,5 @@ def run_all(fix: bool) -> int:
     """Every linter over the repository, through lintrunner; the entry point `./kit test` uses."""
     from tools.lint.runner import run_lintrunner
 
-    return run_lintrunner((), fix)
+    status = run_lintrunner((), fix)
+    return run((), fix) if status is None else status

@@ -4,9 +4,9 @@
 invocation; `run_lintrunner(...)` prints it, runs it with .venv/bin first on
 PATH (so `.lintrunner.toml`'s `python3` is the kit's interpreter and the
 pinned tools are found) and returns its exit status. Without lintrunner
-installed it says so and runs the kit's built-in runner (`tools.lint.run`),
-which runs the same linter functions, so `./kit lint` never stops on a
-half-installed `.venv`.
+installed it says so and returns None: the callers then run the kit's
+built-in runner (`tools.lint.run`, the same linter functions), so `./kit lint`
+never stops on a half-installed `.venv`.
 """
 
 from __future__ import annotations
@@ -64,17 +64,16 @@ def lintrunner_path() -> str | None:
 
 def run_lintrunner(
     names: Sequence[str] = (), fix: bool = False, changed: bool = False, root: Path = ROOT
-) -> int:
+) -> int | None:
+    """lintrunner's exit status; None when it is not installed (the caller falls back)."""
     exe = lintrunner_path()
     if exe is None:
-        from tools import lint
-
         print(
             "kit: lintrunner is not installed (requirements.txt pins it; ./kit installs it); "
             "running the kit's built-in lint runner instead",
             file=sys.stderr,
         )
-        return lint.run(names, fix, root)
+        return None
     env = dict(os.environ, PATH=f"{_bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}")
 
     def once(cmd: list[str]) -> int:

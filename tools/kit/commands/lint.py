@@ -48,4 +48,5 @@ def run(args: argparse.Namespace) -> int:
         from tools.common.errors import KitError
 
         raise KitError(f"unknown linter '{unknown[0]}'; choose from: {', '.join(lint.LINTERS)}", 2)
-    return run_lintrunner(args.names, args.fix, args.changed)
+    status = run_lintrunner(args.names, args.fix, args.changed)
+    return lint.run(args.names, args.fix) if status is None else status
