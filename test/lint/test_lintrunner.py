@@ -150,3 +150,22 @@ def test_without_lintrunner_the_builtin_runner_answers(
     monkeypatch.setattr(runner, "lintrunner_path", lambda: None)
     assert runner.run_lintrunner(["generated"]) is None
     assert "lintrunner is not installed" in capsys.readouterr().err
+
+
+@needs_lintrunner
+def test_kit_lint_prints_findings_in_the_kit_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools.lint.runner import run_lintrunner
+
+    root = git_repo(tmp_path, {"a.py": "import os\n"})
+    shutil.copy(ROOT / ".lintrunner.toml", root / ".lintrunner.toml")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    assert run_lintrunner(["ruff", "generated"], root=root) == 1
+    out, err = capsys.readouterr()
+    assert "a.py:1:8: F401 `os` imported but unused" in out.splitlines()
+    assert "--take RUFF,GENERATED --output json" in err
+    assert err.strip().splitlines()[-1].startswith("lint: ruff, generated: ")
+    (root / "a.py").write_text("import os\n\nprint(os.sep)\n")
+    assert run_lintrunner(["ruff", "generated"], root=root) == 0
+    assert capsys.readouterr().out == ""

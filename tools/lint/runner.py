@@ -11,6 +11,7 @@ never stops on a half-installed `.venv`.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -62,6 +63,40 @@ def lintrunner_path() -> str | None:
     return str(candidate) if candidate.is_file() else shutil.which("lintrunner")
 
 
+# Note [./kit lint prints lintrunner's messages as findings]
+# lintrunner's own output is a block per message with source context, which
+# is good in a terminal and bad for everything else that reads `./kit lint`:
+# editors jump to `path:line:col:` lines, the check plan quotes the first
+# failing line, the kit's tests compare findings. So `./kit lint` asks for
+# `--output json` and prints each message as the kit always printed a
+# finding, `path:line:col: CODE message` (a whole-file fix as line 1, col 1),
+# then one summary line with the count; `lintrunner` itself, run by hand,
+# shows the same messages with context and the fixes as diffs.
+def finding_line(message: dict[str, object]) -> str:
+    """One lintrunner JSON message as `path:line:col: CODE description`."""
+    path = message.get("path") or "."
+    line = message.get("line") or 1
+    col = message.get("char") or 1
+    name = message.get("name") or message.get("code") or "LINT"
+    text = str(message.get("description") or "").replace("\n", " ").strip()
+    return f"{path}:{line}:{col}: {name} {text}".rstrip()
+
+
+def parse_output(stdout: str) -> list[str]:
+    """The finding lines of lintrunner's `--output json` (other lines kept as they are)."""
+    found = []
+    for raw in stdout.splitlines():
+        if not raw.strip():
+            continue
+        try:
+            message = json.loads(raw)
+        except json.JSONDecodeError:
+            found.append(raw)
+            continue
+        found.append(finding_line(message) if isinstance(message, dict) else raw)
+    return sorted(found)
+
+
 def run_lintrunner(
     names: Sequence[str] = (), fix: bool = False, changed: bool = False, root: Path = ROOT
 ) -> int | None:
@@ -76,9 +111,13 @@ def run_lintrunner(
         return None
     env = dict(os.environ, PATH=f"{_bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}")
 
-    def once(cmd: list[str]) -> int:
+    def once(cmd: list[str]) -> tuple[int, list[str]]:
+        cmd = [*cmd, "--output", "json"]
         print(f"kit: {shown(cmd)}", file=sys.stderr, flush=True)
-        return subprocess.run([exe, *cmd[1:]], cwd=root, env=env, check=False).returncode
+        proc = subprocess.run(
+            [exe, *cmd[1:]], cwd=root, env=env, stdout=subprocess.PIPE, text=True, check=False
+        )
+        return proc.returncode, parse_output(proc.stdout)
 
     start = time.monotonic()
     # With -a, fixes of two linters to one file conflict (each is the whole
@@ -87,23 +126,23 @@ def run_lintrunner(
     # messages it prints are those from before its patches. So `--fix` runs
     # `lintrunner -a` until it is clean, three runs at most, and when it is not,
     # one plain run says what is left: that run's status is the answer.
-    returncode = 1
+    returncode, found = 1, list[str]()
     for _ in range(3 if fix else 0):
-        returncode = once(lintrunner_command(names, True, changed))
+        returncode, found = once(lintrunner_command(names, True, changed))
         if returncode == 0:
             break
     if returncode != 0:
-        returncode = once(lintrunner_command(names, False, changed))
+        returncode, found = once(lintrunner_command(names, False, changed))
+    for line in found:
+        print(line, flush=True)
     took = time.monotonic() - start
     chosen = ", ".join(names or CODES)
-    if returncode == 0:
+    if returncode == 0 and not found:
         status = "clean"
-    elif fix:
-        status = f"lintrunner exit {returncode}: what it could not fix is listed above"
     else:
-        status = (
-            f"lintrunner exit {returncode}: problems listed above; "
-            "`./kit lint --fix` (= `lintrunner -a`) applies the fixes it shows"
+        status = f"{len(found)} finding(s), lintrunner exit {returncode}"
+        status += (
+            "; `lintrunner` shows them in context, `./kit lint --fix` (lintrunner -a) fixes some"
         )
     print(f"lint: {chosen}: {status} ({took:.1f}s)", file=sys.stderr)
-    return returncode
+    return returncode if returncode != 0 or not found else 1
