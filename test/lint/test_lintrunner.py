@@ -165,7 +165,10 @@ def test_kit_lint_prints_findings_in_the_kit_format(
     out, err = capsys.readouterr()
     assert "a.py:1:8: F401 `os` imported but unused" in out.splitlines()
     assert "--take RUFF,GENERATED --output json" in err
+    assert "kit: lintrunner init" in err  # the first run in a checkout: once
+    assert (root / ".kit" / "lintrunner-init").is_file()
     assert err.strip().splitlines()[-1].startswith("lint: ruff, generated: ")
     (root / "a.py").write_text("import os\n\nprint(os.sep)\n")
     assert run_lintrunner(["ruff", "generated"], root=root) == 0
-    assert capsys.readouterr().out == ""
+    out, err = capsys.readouterr()
+    assert out == "" and "lintrunner init" not in err

@@ -11,6 +11,7 @@ never stops on a half-installed `.venv`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shlex
@@ -97,6 +98,30 @@ def parse_output(stdout: str) -> list[str]:
     return sorted(found)
 
 
+# Note [lintrunner init, once per checkout]
+# lintrunner warns on every run until `lintrunner init` has run for this
+# config. `./kit lint` runs it (offline: tools/lint/adapters/init.py only
+# checks the pinned packages) the first time in a checkout and again when
+# .lintrunner.toml changes, and remembers that in .kit/lintrunner-init.
+def ensure_init(exe: str, root: Path, env: dict[str, str]) -> None:
+    config = root / ".lintrunner.toml"
+    if not config.is_file():
+        return
+    digest = hashlib.sha256(config.read_bytes()).hexdigest()
+    stamp = root / ".kit" / "lintrunner-init"
+    if stamp.is_file() and stamp.read_text().strip() == digest:
+        return
+    print("kit: lintrunner init", file=sys.stderr, flush=True)
+    proc = subprocess.run(
+        [exe, "init"], cwd=root, env=env, capture_output=True, text=True, check=False
+    )
+    if proc.returncode == 0:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest + "\n")
+    else:
+        sys.stderr.write(proc.stderr)
+
+
 def run_lintrunner(
     names: Sequence[str] = (), fix: bool = False, changed: bool = False, root: Path = ROOT
 ) -> int | None:
@@ -110,6 +135,7 @@ def run_lintrunner(
         )
         return None
     env = dict(os.environ, PATH=f"{_bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}")
+    ensure_init(exe, root, env)
 
     def once(cmd: list[str]) -> tuple[int, list[str]]:
         cmd = [*cmd, "--output", "json"]
