@@ -122,3 +122,9 @@ def test_first_failure_line() -> None:
     assert results.first_failure_line(out) == "E   assert 1 == 2"
     assert results.first_failure_line("nothing special\nlast") == "last"
     assert results.first_failure_line("") == results.NO_OUTPUT
+    lint = (
+        "kit: lintrunner --output json\na.py:1:8: F401 `os` imported but unused\nlint: 1 finding(s)"
+    )
+    assert results.first_failure_line(lint) == "a.py:1:8: F401 `os` imported but unused"
+    cc = "k.cpp:3:1: warning: unused\nk.cpp:9:2: error: no member\n1 error generated."
+    assert results.first_failure_line(cc) == "k.cpp:9:2: error: no member"

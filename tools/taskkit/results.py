@@ -47,11 +47,17 @@ def last_line(output: str) -> str:
     return _cap(lines[-1]) if lines else ""
 
 
+# Else the first `path:line:col: ...` line: a lint finding of `./kit lint`.
+LOCATED_LINE = re.compile(r"^[^\s:]+:\d+:\d+: \S")
+
+
 def first_failure_line(output: str) -> str:
-    """The first line reporting a failure, else the output's last line."""
-    for line in output.splitlines():
-        if line.strip() and FAILURE_LINE.match(line):
-            return _cap(line)
+    """The first line reporting a failure, else the first finding, else the last line."""
+    lines = [ln for ln in output.splitlines() if ln.strip()]
+    for pattern in (FAILURE_LINE, LOCATED_LINE):
+        found = next((ln for ln in lines if pattern.match(ln)), None)
+        if found is not None:
+            return _cap(found)
     return last_line(output) or NO_OUTPUT
 
 
