@@ -44,6 +44,7 @@ from tools.taskkit.spec import ID_PATTERN
 MARKER = "<!-- aten-mini:task-check -->"
 MAX_CHECKS = 40
 MAX_TEXT = 300
+MAX_HINT = 1000  # a task hint is a short paragraph
 STATUS_MARK = {"passed": "✅ passed", "failed": "❌ failed", "not available": "⚪ not available"}
 PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -93,7 +94,7 @@ def render(doc: dict[str, Any]) -> str:
         if failed["hint"]:
             lines += ["", f"**Reproduce it locally:** {inert(failed['hint'])}"]
     if doc["next_hint"]:
-        lines += ["", f"**Next hint:** {inert(doc['next_hint'])}"]
+        lines += ["", f"**Next hint:** {inert(doc['next_hint'], MAX_HINT)}"]
     if status == "passed":
         lines += ["", "Task passed: compare with the reference, `./kit solution`."]
     if doc["next_task"]:
