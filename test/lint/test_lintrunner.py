@@ -16,7 +16,7 @@ from lint_testutil import git_repo
 from tools import lint
 from tools.lint.adapters import CODES, init
 from tools.lint.adapters.kit_adapter import messages
-from tools.lint.runner import ALL_FILES, lintrunner_command, lintrunner_path
+from tools.lint.runner import PATHS_FILE, lintrunner_command, lintrunner_path
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"path", "line", "char", "code", "severity", "name", "description", "original"}
@@ -121,7 +121,9 @@ def test_lintrunner_init_and_apply_in_a_fresh_repo(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert _lintrunner(root, data, "init").returncode == 0
     args = lintrunner_command(["ruff", "ruff-format"])[1:]
-    assert args[:2] == ["--paths-cmd", ALL_FILES]  # untracked a.py is linted too
+    assert args[:2] == ["--paths-from", ".kit/lint-paths.txt"]
+    (root / PATHS_FILE).parent.mkdir()
+    (root / PATHS_FILE).write_text("a.py\nb.py\n")
     found = _lintrunner(root, data, *args, "--output", "json")
     assert found.returncode == 1, found.stderr
     msgs = [_check_protocol(line) for line in found.stdout.splitlines() if line.startswith("{")]
@@ -137,7 +139,7 @@ def test_kit_lint_prints_the_lintrunner_command() -> None:
         [sys.executable, "-m", "tools.kit", "lint", "native-yaml", "kernels"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    expected = "kit: lintrunner --paths-cmd 'git ls-files --cached --others --exclude-standard' "
+    expected = "kit: lintrunner --paths-from .kit/lint-paths.txt "
     assert expected + "--take NATIVEYAML,KERNELS" in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("lint: native-yaml, kernels: ")
 
@@ -172,3 +174,23 @@ def test_kit_lint_prints_findings_in_the_kit_format(
     assert run_lintrunner(["ruff", "generated"], root=root) == 0
     out, err = capsys.readouterr()
     assert out == "" and "lintrunner init" not in err
+
+
+@needs_lintrunner
+def test_a_deleted_tracked_file_is_not_linted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools.lint.runner import run_lintrunner
+
+    root = git_repo(tmp_path, {"a.py": "x = 1\n", "b.py": "import os\n", ".gitignore": "/.kit/\n"})
+    shutil.copy(ROOT / ".lintrunner.toml", root / ".lintrunner.toml")
+    ident = ["-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", *ident, "commit", "-qm", "x"], cwd=root, check=True)
+    (root / "a.py").unlink()  # lintrunner 0.13 stops on a missing path it is given
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    assert run_lintrunner(["ruff"], root=root) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["b.py:1:8: F401 `os` imported but unused"]
+    listed = (root / PATHS_FILE).read_text().splitlines()
+    assert listed == [".gitignore", ".lintrunner.toml", "b.py"]

@@ -23,18 +23,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tools.lint.adapters import CODES
+from tools.lint.files import repo_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 # Note [Which files ./kit lint gives lintrunner]
 # `lintrunner --all-files` lints the files git tracks, so a learner's new file
-# that is not `git add`ed yet would go unlinted until CI. `./kit lint` has
-# always linted tracked and untracked-but-not-ignored files, so it passes
-# lintrunner that list with `--paths-cmd` (the command is printed, as run).
-# `--changed` is plain `lintrunner`: the files changed since HEAD, upstream's
-# default.
-ALL_FILES = "git ls-files --cached --others --exclude-standard"
+# that is not `git add`ed yet would go unlinted until CI, and lintrunner 0.13
+# stops with "No such file or directory" on a tracked file deleted in the
+# working tree. `./kit lint` has always linted the files that exist and git
+# tracks or would track (tools/lint/files.py's repo_files), so it writes that
+# list to .kit/lint-paths.txt and passes it with `--paths-from` (the command is
+# printed, as run). `--changed` is plain `lintrunner`: the files changed since
+# HEAD, upstream's default.
+PATHS_FILE = Path(".kit") / "lint-paths.txt"
 
 
 def lintrunner_command(
@@ -43,7 +46,7 @@ def lintrunner_command(
     """The lintrunner command line for `./kit lint [NAMES] [--fix] [--changed]`."""
     cmd = ["lintrunner"]
     if not changed:
-        cmd += ["--paths-cmd", ALL_FILES]
+        cmd += ["--paths-from", PATHS_FILE.as_posix()]
     if names:
         cmd += ["--take", ",".join(CODES[n] for n in names)]
     if fix:
@@ -136,6 +139,9 @@ def run_lintrunner(
         return None
     env = dict(os.environ, PATH=f"{_bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}")
     ensure_init(exe, root, env)
+    if not changed:
+        (root / PATHS_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (root / PATHS_FILE).write_text("".join(f"{p}\n" for p in repo_files(root)))
 
     def once(cmd: list[str]) -> tuple[int, list[str]]:
         cmd = [*cmd, "--output", "json"]
