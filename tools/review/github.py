@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from tools.common import github
 from tools.review.render import INLINE_MARKER, MARKER, inline_body, markdown
 from tools.review.validate import DiffFile, SafeReview, check_places, parse_patch
 
@@ -56,24 +55,13 @@ class Client:
         return Client(base, token)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base_url + path, data=data, method=method)
-        req.add_header("Authorization", f"Bearer {self.token}")
-        req.add_header("Accept", "application/vnd.github+json")
-        req.add_header("X-GitHub-Api-Version", "2022-11-28")
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:
-            raise GitHubError(method, path, exc.code, _message(exc.read())) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise GitHubError(method, path, 0, f"cannot reach the API: {exc}") from None
-        try:
-            return json.loads(raw) if raw.strip() else None
-        except ValueError:  # not JSON, or not UTF-8
-            raise GitHubError(method, path, 200, "the answer is not JSON") from None
+            return github.request(
+                self.base_url, self.token, method, path, body, timeout=self.timeout
+            )
+        except github.ApiFailure as exc:
+            message = exc.detail or _message(exc.body)
+            raise GitHubError(method, path, exc.status, message) from None
 
     def paged(self, path: str) -> list[Any]:
         items: list[Any] = []

@@ -14,7 +14,7 @@ comment however often it is pushed.
 GITHUB_TOKEN and GITHUB_API_URL (Actions sets it; tests point it at a fake
 server) configure the API. tools/review/github.py has the review poster's
 client; this package sits below tools.review (test/model/test_import_graph.py),
-so it keeps its own few lines of urllib.
+so both send their requests through tools/common/github.py.
 
 # Note [The results document is data]
 # The document was written by a run of the PR's code, so the poster trusts
@@ -33,11 +33,10 @@ import json
 import os
 import re
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
+from tools.common import github
 from tools.taskkit import results
 from tools.taskkit.spec import ID_PATTERN
 
@@ -141,24 +140,14 @@ class Api:
         return Api(os.environ.get("GITHUB_API_URL", "https://api.github.com"), token)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base_url + path, data=data, method=method)
-        req.add_header("Authorization", f"Bearer {self.token}")
-        req.add_header("Accept", "application/vnd.github+json")
-        req.add_header("X-GitHub-Api-Version", "2022-11-28")
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:
-            raise PostError(f"GitHub API {method} {path} returned {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise PostError(f"GitHub API {method} {path}: cannot reach the API: {exc}") from None
-        try:
-            return json.loads(raw) if raw.strip() else None
-        except ValueError:
-            raise PostError(f"GitHub API {method} {path}: the answer is not JSON") from None
+            return github.request(
+                self.base_url, self.token, method, path, body, timeout=self.timeout
+            )
+        except github.ApiFailure as exc:
+            if exc.detail:
+                raise PostError(f"GitHub API {method} {path}: {exc.detail}") from None
+            raise PostError(f"GitHub API {method} {path} returned {exc.status}") from None
 
     def login(self, bot_login: str | None) -> str:
         """The login this poster's comments carry (an Actions token may not read /user)."""
