@@ -430,7 +430,8 @@ at::Tensor& nan_to_num_(
 } // namespace at_mini::native
 """
 
-NAN_TO_NUM_OUT_ITER = """\
+# The signature and dtype check that both out= kernels of nan_to_num start with.
+NAN_TO_NUM_OUT_HEAD = """\
 at::Tensor& nan_to_num_out(
     const at::Tensor& self,
     std::optional<double> nan,
@@ -443,6 +444,9 @@ at::Tensor& nan_to_num_out(
       out.scalar_type(),
       " should be same as input: ",
       self.scalar_type());
+"""
+
+NAN_TO_NUM_OUT_ITER = NAN_TO_NUM_OUT_HEAD + """\
 @@INTEGERS@@
   auto iter = at::TensorIterator::unary_op(out, self);
   AT_DISPATCH_FLOATING_TYPES_AND2(
@@ -468,19 +472,7 @@ INTEGERS_REFUSED = """\
 
 # The hand-written loop of the out-overlap case: correct for every dtype and every
 # input that does not overlap `out`; the control adds the two overlap checks.
-NAN_TO_NUM_OUT_LOOP = """\
-at::Tensor& nan_to_num_out(
-    const at::Tensor& self,
-    std::optional<double> nan,
-    std::optional<double> posinf,
-    std::optional<double> neginf,
-    at::Tensor& out) {
-  TORCH_CHECK(
-      self.scalar_type() == out.scalar_type(),
-      "nan_to_num: dtype of out: ",
-      out.scalar_type(),
-      " should be same as input: ",
-      self.scalar_type());
+NAN_TO_NUM_OUT_LOOP = NAN_TO_NUM_OUT_HEAD + """\
 @@CHECKS@@  at::native::resize_output(out, self.sizes());
   TORCH_CHECK(out.is_contiguous(), "nan_to_num: out= must be contiguous");
   auto src = self.contiguous();
