@@ -446,7 +446,9 @@ at::Tensor& nan_to_num_out(
       self.scalar_type());
 """
 
-NAN_TO_NUM_OUT_ITER = NAN_TO_NUM_OUT_HEAD + """\
+NAN_TO_NUM_OUT_ITER = (
+    NAN_TO_NUM_OUT_HEAD
+    + """\
 @@INTEGERS@@
   auto iter = at::TensorIterator::unary_op(out, self);
   AT_DISPATCH_FLOATING_TYPES_AND2(
@@ -456,6 +458,7 @@ NAN_TO_NUM_OUT_ITER = NAN_TO_NUM_OUT_HEAD + """\
       });
   return out;
 }"""
+)
 
 INTEGERS_UNCHANGED = """\
   if (c10::isIntegralType(self.scalar_type(), /*includeBool=*/true)) {
@@ -472,7 +475,9 @@ INTEGERS_REFUSED = """\
 
 # The hand-written loop of the out-overlap case: correct for every dtype and every
 # input that does not overlap `out`; the control adds the two overlap checks.
-NAN_TO_NUM_OUT_LOOP = NAN_TO_NUM_OUT_HEAD + """\
+NAN_TO_NUM_OUT_LOOP = (
+    NAN_TO_NUM_OUT_HEAD
+    + """\
 @@CHECKS@@  at::native::resize_output(out, self.sizes());
   TORCH_CHECK(out.is_contiguous(), "nan_to_num: out= must be contiguous");
   auto src = self.contiguous();
@@ -495,6 +500,7 @@ NAN_TO_NUM_OUT_LOOP = NAN_TO_NUM_OUT_HEAD + """\
       });
   return out;
 }"""
+)
 
 OVERLAP_CHECKS = """\
   at::assert_no_internal_overlap(out);
