@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,18 @@ def _usable_capabilities() -> list[str]:
     return [cap for cap in ORDER[: best + 1] if cap in compiled]
 
 
+def _run_on(code: str, capability: str) -> dict[str, Any]:
+    """The JSON that `code` prints with `capability`'s kernels forced, which
+    it must report as the one in use; a skip where this CPU or build lacks them."""
+    if capability not in _usable_capabilities():
+        pytest.skip(why_not_run(capability))
+    result = _run(code, capability=capability)
+    assert result.returncode == 0, result.stderr
+    out: dict[str, Any] = json.loads(result.stdout)
+    assert out["cap"] == capability
+    return out
+
+
 def test_every_yaml_stub_is_defined() -> None:
     entries = yaml.safe_load((ROOT / "native_functions.yaml").read_text())
     declared = {name for e in entries for name in (e.get("dispatch_stub") or {})}
@@ -106,12 +119,7 @@ def test_default_choice_is_best_supported() -> None:
 
 @pytest.mark.parametrize("capability", ORDER)
 def test_override_runs_the_named_kernel(capability: str) -> None:
-    if capability not in _usable_capabilities():
-        pytest.skip(why_not_run(capability))
-    result = _run(TRACE_ADD, capability=capability)
-    assert result.returncode == 0, result.stderr
-    out = json.loads(result.stdout)
-    assert out["cap"] == capability
+    out = _run_on(TRACE_ADD, capability)
     assert out["events"] == [["add_stub", capability]]
 
 
@@ -194,12 +202,7 @@ NAN_LANES = """
 
 @pytest.mark.parametrize("capability", ORDER)
 def test_nan_in_every_lane_like_torch(capability: str) -> None:
-    if capability not in _usable_capabilities():
-        pytest.skip(why_not_run(capability))
-    result = _run(NAN_LANES, capability=capability)
-    assert result.returncode == 0, result.stderr
-    out = json.loads(result.stdout)
-    assert out["cap"] == capability
+    out = _run_on(NAN_LANES, capability)
     wrong = out["wrong"]
     assert not wrong, (
         f"{capability} kernels: NaN where torch has none, or none where it has: {wrong[:8]}"
