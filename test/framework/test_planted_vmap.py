@@ -114,28 +114,23 @@ def _add_unaligned_rule(info: Any, in_dims: tuple[Any, ...], a: Tensor, b: Tenso
     return torch.add(a, b), 0
 
 
+def planted_info(cls: type[OpInfo], name: str, op: Any, **kwargs: Any) -> OpInfo:
+    """A float32 OpInfo of the planted op `name`, functional only."""
+    return cls(name, op=op, dtypes=(torch.float32,), supports_out=False, namespace=NS, **kwargs)
+
+
 def cumsum_info(name: str, op: Any) -> OpInfo:
-    return OpInfo(
-        name,
-        op=op,
-        ref=torch.cumsum,
-        sample_inputs_func=sample_inputs_cumsum,
-        dtypes=(torch.float32,),
-        supports_out=False,
-        namespace=NS,
-    )
+    return planted_info(OpInfo, name, op, ref=torch.cumsum, sample_inputs_func=sample_inputs_cumsum)
 
 
 def add_info(name: str, op: Any) -> OpInfo:
-    return BinaryOpInfo(
+    return planted_info(
+        BinaryOpInfo,
         name,
-        op=op,
+        op,
         ref=torch.add,
         sample_inputs_func=sample_inputs_binary,
-        dtypes=(torch.float32,),
-        supports_out=False,
         supports_inplace=False,
-        namespace=NS,
     )
 
 
@@ -144,38 +139,34 @@ def test_vmap_passes_right_rules() -> None:
     checks.check_vmap(add_info("add_good", add_good), "cpu", torch.float32)
 
 
-def test_vmap_catches_a_dim_not_shifted() -> None:
-    op = cumsum_info("cumsum_unshifted", cumsum_unshifted)
+def vmap_failure(op: OpInfo) -> str:
+    """The message of the vmap check on `op` (cpu, float32), which must fail."""
     with pytest.raises(checks.CheckFailure) as info:
         checks.check_vmap(op, "cpu", torch.float32)
-    text = str(info.value)
+    return str(info.value)
+
+
+def test_vmap_catches_a_dim_not_shifted() -> None:
+    text = vmap_failure(cumsum_info("cumsum_unshifted", cumsum_unshifted))
     assert "OpInfo('cumsum_unshifted') on cpu with float32: torch.vmap is wrong" in text
     assert "'dim 0'" in text and "differs from a loop over the examples" in text
     assert "Note [Batching rules from the schema]" in text
 
 
 def test_vmap_catches_unaligned_broadcasting() -> None:
-    op = add_info("add_unaligned", add_unaligned)
-    with pytest.raises(checks.CheckFailure) as info:
-        checks.check_vmap(op, "cpu", torch.float32)
-    text = str(info.value)
+    text = vmap_failure(add_info("add_unaligned", add_unaligned))
     assert "'broadcast rank'" in text, text
     assert "'same shape'" not in text  # equal ranks need no alignment: those pass
 
 
 def test_vmap_catches_the_fallback() -> None:
     """No rule: functorch's loop gives right values, but its warning fails the check."""
-    op = cumsum_info("cumsum_no_rule", cumsum_no_rule)
-    with pytest.raises(checks.CheckFailure) as info:
-        checks.check_vmap(op, "cpu", torch.float32)
-    assert "There is a performance drop because we have not yet implemented" in str(info.value)
+    text = vmap_failure(cumsum_info("cumsum_no_rule", cumsum_no_rule))
+    assert "There is a performance drop because we have not yet implemented" in text
 
 
 def test_vmap_catches_promotion_of_a_batched_0dim_tensor() -> None:
-    op = add_info("add_promotes_batched_0dim", add_promotes_batched_0dim)
-    with pytest.raises(checks.CheckFailure) as info:
-        checks.check_vmap(op, "cpu", torch.float32)
-    text = str(info.value)
+    text = vmap_failure(add_info("add_promotes_batched_0dim", add_promotes_batched_0dim))
     assert "'promote 0-dim float64'" in text, text
     assert "dtype is torch.float64 but the reference gives torch.float32" in text
 
