@@ -112,6 +112,13 @@ def per_sample(
     return [f"{s}: {why}" for s in samples if (why := problem(s))]
 
 
+def per_numbered_sample(
+    samples: Iterable[SampleInput], problem: Callable[[int, SampleInput], str | None]
+) -> list[str]:
+    """`per_sample` for problems that also take the sample's number in `samples`."""
+    return [f"{s}: {why}" for i, s in enumerate(samples) if (why := problem(i, s))]
+
+
 def small(samples: Iterable[SampleInput], limit: int = 100_000) -> list[SampleInput]:
     return [s for s in samples if all(t.numel() <= limit for t in s.tensors())]
 
@@ -1178,11 +1185,9 @@ def forward_gradcheck_problem(op: OpInfo, s: SampleInput) -> str | None:
 def check_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
     """Tangents equal torch's and finite differences. See Note [Forward AD checks]."""
     samples = grad_samples(op, device, dtype)
-    problems = [
-        f"{s}: {why}"
-        for i, s in enumerate(samples)
-        if (why := jvp_problem(op, s, i) or forward_gradcheck_problem(op, s))
-    ]
+    problems = per_numbered_sample(
+        samples, lambda i, s: jvp_problem(op, s, i) or forward_gradcheck_problem(op, s)
+    )
     if problems:
         summary = f"forward-mode AD is wrong on {len(problems)} of {len(samples)} samples"
         fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
@@ -1327,11 +1332,7 @@ def check_inplace_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch
     samples = [s for s in candidates if writes_into_self(op, s)]
     if not samples:
         fail(op, where_str(device, dtype), "no sample can run in place with a tangent", [])
-    problems = [
-        f"{s}: {why}"
-        for i, s in enumerate(samples)
-        if (why := inplace_forward_ad_problem(op, s, i))
-    ]
+    problems = per_numbered_sample(samples, lambda i, s: inplace_forward_ad_problem(op, s, i))
     if problems:
         summary = "forward AD of the in-place variant differs from the out-of-place one"
         fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
@@ -1589,9 +1590,7 @@ def check_vmap(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """torch.vmap of the op equals a loop and torch's, with no fallback. See Note [vmap checks]."""
     samples = vmap_samples(op, device, dtype)
     compared: list[SampleInput] = []
-    problems = [
-        f"{s}: {why}" for i, s in enumerate(samples) if (why := vmap_problem(op, s, i, compared))
-    ]
+    problems = per_numbered_sample(samples, lambda i, s: vmap_problem(op, s, i, compared))
     if not compared and not problems:
         nothing_ran(op, where_str(device, dtype), "test_vmap", [])
     if problems:
@@ -1668,11 +1667,9 @@ def vmap_inplace_refusal_problem(op: OpInfo, s: SampleInput) -> str | None:
 def check_vmap_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """vmap of the in-place variant writes into the batched self, as a loop would."""
     samples = vmap_samples(op, device, dtype)
-    problems = [
-        f"{s}: {why}"
-        for i, s in enumerate(samples)
-        if (why := vmap_inplace_problem(op, s, i) or vmap_inplace_refusal_problem(op, s))
-    ]
+    problems = per_numbered_sample(
+        samples, lambda i, s: vmap_inplace_problem(op, s, i) or vmap_inplace_refusal_problem(op, s)
+    )
     if problems:
         summary = "torch.vmap of the in-place variant is wrong"
         fail(op, where_str(device, dtype), summary, problems, VMAP_HINT)
