@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -55,6 +56,24 @@ def _fix(linter: str, rel: str, original: str, replacement: str, name: str) -> L
     )  # fmt: skip
 
 
+def _formatted(
+    linter: str,
+    name: str,
+    rel: str,
+    text: str | None,
+    fixed: subprocess.CompletedProcess[str] | None,
+) -> list[LintMessage]:
+    """What a formatter (`linter` is "ruff-format" or "clang-format") run on
+    `text`, the file `rel`, says: nothing, a whole-file fix, or a finding
+    where the file could not be read or the formatter failed on it."""
+    if text is None or fixed is None or fixed.returncode != 0:
+        msg = f"not {linter}ted; `./kit lint --fix` formats it"  # not ruff-formatted
+        return [from_finding(linter, Finding(rel, 1, 1, name, msg))]
+    if fixed.stdout != text:
+        return [_fix(linter, rel, text, fixed.stdout, name)]
+    return []
+
+
 FIXES = {
     "ruff-fix": "ruff can fix findings here",
     "FMT": "not ruff-formatted",
@@ -94,11 +113,7 @@ def _ruff_format(root: Path, paths: list[str]) -> list[LintMessage]:
         text = _read(root, rel)
         cmd = [ruff, "format", "--stdin-filename", rel, "-"]
         fixed = external._run(cmd, root, stdin=text) if text is not None else None
-        if text is None or fixed is None or fixed.returncode != 0:
-            msg = "not ruff-formatted; `./kit lint --fix` formats it"
-            out.append(from_finding("ruff-format", Finding(rel, 1, 1, "FMT", msg)))
-        elif fixed.stdout != text:
-            out.append(_fix("ruff-format", rel, text, fixed.stdout, "FMT"))
+        out += _formatted("ruff-format", "FMT", rel, text, fixed)
     return out
 
 
@@ -119,11 +134,7 @@ def _clang_format(root: Path, paths: list[str]) -> list[LintMessage]:
         rel = _relative(root, rel)
         text = _read(root, rel)
         fixed = external._run([tool, rel], root) if text is not None else None
-        if text is None or fixed is None or fixed.returncode != 0:
-            msg = "not clang-formatted; `./kit lint --fix` formats it"
-            out.append(from_finding("clang-format", Finding(rel, 1, 1, "CLANG-FORMAT", msg)))
-        elif fixed.stdout != text:
-            out.append(_fix("clang-format", rel, text, fixed.stdout, "CLANG-FORMAT"))
+        out += _formatted("clang-format", "CLANG-FORMAT", rel, text, fixed)
     return out
 
 
