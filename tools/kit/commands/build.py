@@ -214,8 +214,15 @@ def stream_build(
         list(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
     ) as proc:
         assert proc.stdout is not None
-        for raw in proc.stdout:
-            printer.line(raw.rstrip("\n"))
+        try:
+            for raw in proc.stdout:
+                printer.line(raw.rstrip("\n"))
+        except BaseException:
+            # A signal (interrupt.Interrupted) or an error while reading: stop
+            # ninja as subprocess.run would, or Popen's exit would wait for it
+            # to finish the build; the kit's handler stops what ninja started.
+            proc.kill()
+            raise
         code = proc.wait()
     printer.end_progress()
     return code, printer.log
