@@ -29,6 +29,7 @@ from torchgen_mini.dest import (
     python_functions,
     register_dispatch_key,
     register_schema,
+    structured,
 )
 from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
 from torchgen_mini.file_manager import FileManager
@@ -110,6 +111,9 @@ def add_per_op_headers(fm: FileManager, fns: Fns) -> None:
         fm.add(per_op.native_header(root), "ops_native.h", native_functions.compute_op(root, group))
         fm.add(per_op.ops_header(root), "ops_ops.h", operators.compute_op_header(root, group))
         fm.add(per_op.api_header(root), "ops_function.h", functions.compute_op(root, group))
+        if structs := structured.groups(group):
+            values = structured.compute_meta_header(root, structs)
+            fm.add(structured.meta_header(root), "ops_meta.h", values)
     for root, stubs in dispatch_stubs.stubs_by_root(fns).items():
         values = dispatch_stubs.compute_op_header(root, stubs)
         fm.add(per_op.stubs_header(root), "ops_stubs.h", values)
@@ -151,6 +155,7 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     root = Path(args.source_root) if args.source_root else Path(args.yaml).resolve().parent
     fns, errors = load(args, root)
+    errors = errors or structured.unsupported(fns)
     if errors:
         return report(errors)
     try:

@@ -344,6 +344,8 @@ def _structured(f: NativeFunction) -> Iterator[Diagnostic]:
         yield _at(f, "structured_delegate", "an entry is either structured or delegates, not both")
     if f.structured_inherits is not None and not f.structured:
         yield _at(f, "structured_inherits", "structured_inherits needs 'structured: True'")
+    if f.precomputed is not None and not f.structured:
+        yield _at(f, "precomputed", "precomputed needs 'structured: True'")
     if f.ufunc_inner_loop and not f.structured:
         yield _at(f, "ufunc_inner_loop", "ufunc_inner_loop needs 'structured: True'")
     if f.structured_delegate is not None:

@@ -11,7 +11,8 @@
 #    `_shape_functions.py` bound to the overload's schema, plus the out= and
 #    in-place rules. `register()` hands each to `torch.library.register_fake`.
 #    Such entries get no C++ Meta kernel (torch would refuse a second fake
-#    kernel). An entry without the key keeps the C++ Meta kernel codegen
+#    kernel), except the members of a structured group: see Note [Structured
+#    ops keep a Python fake]. An entry without the key keeps the C++ Meta kernel codegen
 #    registers from its device-generic kernel (see Note [Meta kernels for
 #    free] in torchgen_mini/dest/register_dispatch_key.py): correct, but it
 #    runs TensorIterator, which rejects symbolic sizes, so such an op compiles
@@ -46,12 +47,42 @@ import torch
 # --------------------------------------------------------------------------- fakes
 
 
+# Note [Structured ops keep a Python fake]
+# A structured op (add, mul) gets its Meta kernel from generated C++: the
+# meta() function, run by the Meta wrapper of RegisterMeta.cpp, so
+# `aten_mini.add(meta_tensor, ...)` is shaped by the very code the CPU kernel
+# runs. That meta() builds a TensorIterator, and TensorIterator reads concrete
+# sizes: under torch.compile(dynamic=True) or opcheck's
+# test_aot_dispatch_dynamic the sizes are SymInts and it raises "Cannot call
+# sizes() on tensor with symbolic sizes/strides". Upstream has the same gap
+# and fills it in Python: aten's structured pointwise ops get their fake
+# results from torch/_refs and torch/_meta_registrations.py, which
+# FakeTensorMode consults before it runs a C++ Meta kernel. The kit does the
+# same with the generated fake of `shape_function:`: for an overload that
+# has a C++ Meta kernel, the fake goes into torch's fake-kernel registry
+# only (FakeTensorMode asks that registry before it dispatches to Meta), and
+# the C++ Meta kernel stays the one the dispatcher runs for Meta tensors
+# (torch.library.register_fake would refuse, or with allow_override replace
+# it). The registry is torch-internal (torch._library.simple_registry);
+# test/framework/test_structured_meta.py checks both halves.
+
+
 def register_fakes() -> None:
-    """`torch.library.register_fake` for every generated fake kernel."""
+    """`torch.library.register_fake` for every generated fake kernel.
+
+    See Note [Structured ops keep a Python fake] for overloads with a C++ Meta kernel.
+    """
+    from torch._library.simple_registry import singleton
+    from torch._library.utils import Kernel
+
     from aten_mini import _C_fakes
 
     for qualname, fake in _C_fakes.FAKES.items():
-        torch.library.register_fake(qualname, fake)
+        if torch._C._dispatch_has_kernel_for_dispatch_key(qualname, "Meta"):
+            holder = singleton.find(qualname).fake_impl
+            holder.kernels.append(Kernel(fake, f"{_C_fakes.__file__} ({qualname})"))
+        else:
+            torch.library.register_fake(qualname, fake)
 
 
 # --------------------------------------------------------------------------- polyfills

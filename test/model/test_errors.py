@@ -482,6 +482,17 @@ native_functions.yaml:6: error: CPU kernel given although the entry has structur
   hint: the delegate's kernel is used; remove it""",
         )
 
+    def test_precomputed_without_structured(self) -> None:
+        text = """
+        - func: foo.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
+          precomputed:
+          - dim -> int dim
+        """
+        self.assertExpectedInline(
+            errors_of(text),
+            """native_functions.yaml:2: error: precomputed needs 'structured: True'""",
+        )
+
     def test_cpp_no_default_args_no_default(self) -> None:
         text = """
         - func: foo(Tensor self, int dim) -> Tensor
