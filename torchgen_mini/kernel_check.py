@@ -43,14 +43,15 @@ _META_TEMPLATE = r"\bTORCH_(?:PRECOMPUTE_)?META_FUNC(?:2)?\s*\(\s*{args}\s*\)\s*
 
 # Names in `names` that start with this are structured: `impl:add_out` is the
 # impl kernel add_out, `meta:add.Tensor` the meta function of add.Tensor.
-_IMPL, _META = "impl:", "meta:"
+IMPL, META = "impl:", "meta:"
 
 
-def _pattern(name: str) -> str:
-    if name.startswith(_IMPL):
-        return _IMPL_TEMPLATE.format(name=re.escape(name[len(_IMPL) :]))
-    if name.startswith(_META):
-        base, _, overload = name[len(_META) :].partition(".")
+def definition_pattern(name: str) -> str:
+    """The regex of a definition of `name` (a kernel, `impl:<kernel>` or `meta:<op>`)."""
+    if name.startswith(IMPL):
+        return _IMPL_TEMPLATE.format(name=re.escape(name[len(IMPL) :]))
+    if name.startswith(META):
+        base, _, overload = name[len(META) :].partition(".")
         args = re.escape(base) + (r"\s*,\s*" + re.escape(overload) if overload else "")
         return _META_TEMPLATE.format(args=args)
     return _DEF_TEMPLATE.format(name=re.escape(name))
@@ -74,7 +75,7 @@ def find_definitions(root: Path, names: set[str]) -> dict[str, Path]:
     for path in source_files(root):
         text = strip_comments(path.read_text(encoding="utf-8", errors="replace"))
         for name in sorted(names - found.keys()):
-            if re.search(_pattern(name), text):
+            if re.search(definition_pattern(name), text):
                 found[name] = path.relative_to(root)
     return found
 
@@ -96,16 +97,16 @@ def suggested_file(f: NativeFunction, keys: list[DispatchKey], siblings: list[Pa
 _DEVICE_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
 
 
-def _kernel_keys(f: NativeFunction) -> dict[str, list[DispatchKey]]:
+def kernel_keys(f: NativeFunction) -> dict[str, list[DispatchKey]]:
     """Kernel name (`impl:`/`meta:` for structured ones) -> the keys that use it."""
     by_kernel: dict[str, list[DispatchKey]] = {}
     for key, kernel in f.dispatch.items():
         structured = f.structured and key in _DEVICE_KEYS
-        by_kernel.setdefault(_IMPL + kernel if structured else kernel, []).append(key)
+        by_kernel.setdefault(IMPL + kernel if structured else kernel, []).append(key)
     return by_kernel
 
 
-def _meta_names(fns: list[NativeFunction]) -> dict[str, NativeFunction]:
+def meta_names(fns: list[NativeFunction]) -> dict[str, NativeFunction]:
     """`meta:add.Tensor` -> the structured out= entry, for each structured group."""
     out: dict[str, NativeFunction] = {}
     for f in fns:
@@ -113,34 +114,34 @@ def _meta_names(fns: list[NativeFunction]) -> dict[str, NativeFunction]:
             continue
         target = next((g for g in fns if g.func.name == f.structured_delegate), None)
         if target is not None and target.structured:
-            out[_META + str(f.func.name)] = target
+            out[META + str(f.func.name)] = target
     return out
 
 
 def missing_kernels(fns: list[NativeFunction], root: Path) -> list[Diagnostic]:
     """One diagnostic per kernel named in `fns` that no source under `root` defines."""
-    metas = _meta_names(fns)
-    names = {k for f in fns for k in _kernel_keys(f)} | set(metas)
+    metas = meta_names(fns)
+    names = {k for f in fns for k in kernel_keys(f)} | set(metas)
     found = find_definitions(root, names)
     errors: list[Diagnostic] = []
     reported: set[str] = set()
     for f in fns:
         siblings = _sibling_files(f, fns, found)
-        for kernel, keys in _kernel_keys(f).items():
+        for kernel, keys in kernel_keys(f).items():
             if kernel in found or kernel in reported:
                 continue
             reported.add(kernel)
             errors.append(_missing(f, kernel, keys, siblings))
     for name, out in metas.items():
         if name not in found:
-            errors.append(_missing_meta(out, name[len(_META) :], _sibling_files(out, fns, found)))
+            errors.append(_missing_meta(out, name[len(META) :], _sibling_files(out, fns, found)))
     return errors
 
 
 def _sibling_files(
     f: NativeFunction, fns: list[NativeFunction], found: dict[str, Path]
 ) -> list[Path]:
-    kernels = [k for g in fns if g.root_name == f.root_name for k in _kernel_keys(g)]
+    kernels = [k for g in fns if g.root_name == f.root_name for k in kernel_keys(g)]
     return sorted({found[k] for k in kernels if k in found})
 
 
@@ -148,9 +149,9 @@ def _missing(
     f: NativeFunction, kernel: str, keys: list[DispatchKey], siblings: list[Path]
 ) -> Diagnostic:
     where = suggested_file(f, keys, siblings)
-    if kernel.startswith(_IMPL):
+    if kernel.startswith(IMPL):
         message = (
-            f"impl 'TORCH_IMPL_FUNC({kernel[len(_IMPL) :]})' ({', '.join(map(str, keys))}) of "
+            f"impl 'TORCH_IMPL_FUNC({kernel[len(IMPL) :]})' ({', '.join(map(str, keys))}) of "
             f"structured '{f.func.name}' is not defined; define it in {where}"
         )
     else:

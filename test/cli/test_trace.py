@@ -27,7 +27,6 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
 
 == Op calls the dispatcher made (observed: torch.profiler)
   aten_mini::add(2x3, 2x3, -)
-    aten::empty(-, -, -, -, -, -)
 
 == Dispatch of aten_mini::add.Tensor (key set from the call's tensors and TLS)
   AutogradCPU      kit autograd kernel autograd_add_Tensor at build/generated/RegisterAutograd.cpp:N
@@ -35,7 +34,8 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
   ADInplaceOrView  fallthrough: skipped
   BackendSelect    fallthrough: skipped
   CPU              generated wrapper wrapper_CPU_add_Tensor at build/generated/RegisterCPU.cpp:N
-                   calls at_mini::native::add at aten_mini/native/BinaryOps.cpp:N
+                   calls TORCH_META_FUNC2(add, Tensor) at aten_mini/native/BinaryOps.cpp:N
+                   calls TORCH_IMPL_FUNC(add_out) at aten_mini/native/BinaryOps.cpp:N
 
 == DispatchStub calls (observed: aten_mini._C._stub_trace)
   add_stub -> its <cap> kernel

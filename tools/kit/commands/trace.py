@@ -26,6 +26,7 @@ from tools.kit.ui import ROOT, KitError
 from tools.taskkit import oplookup
 from tools.taskkit.checks import checkout_env
 from tools.taskkit.tracer import X_TEXT, Y_TEXT
+from torchgen_mini import kernel_check
 from torchgen_mini.model import DispatchKey, NativeFunction
 
 NAME = "trace"
@@ -178,11 +179,28 @@ class Context:
         """`calls at_mini::native::add at aten_mini/native/BinaryOps.cpp:61`, if known."""
         f = self.native(name)
         key = _GENERATED_KEY.get(Path(entry.where.split(":")[0]).name)
+        if f is not None and key is not None and f.part_of_structured_group:
+            return self.structured_calls(f, key)
         kernel = f.dispatch.get(key) if f is not None and key is not None else None
         if kernel is None:
             return []
         hit = oplookup.kernel_locations(self.root, {kernel}).get(kernel)
         return [f"calls at_mini::native::{kernel} at {hit or '(not found in aten_mini/native)'}"]
+
+    def structured_calls(self, f: NativeFunction, key: DispatchKey) -> list[str]:
+        """`calls TORCH_META_FUNC2(add, Tensor) at ...`, then the impl, for a structured op."""
+        group = [g for g in self.fns if g.root_name == f.root_name]
+        names = list(kernel_check.meta_names(group))
+        out = next(iter(kernel_check.meta_names(group).values()), None)
+        kernel = out.dispatch.get(key) if out is not None else None
+        if kernel is not None:
+            names.append(kernel_check.IMPL + kernel)
+        found = oplookup.kernel_locations(self.root, set(names))
+        lines = []
+        for name in names:
+            label = oplookup.kernel_label(name)
+            lines.append(f"calls {label} at {found.get(name) or '(not found in aten_mini/native)'}")
+        return lines
 
 
 def wrapper_of(root: Path, e: Entry, name: str) -> str:
