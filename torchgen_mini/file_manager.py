@@ -1,11 +1,12 @@
 """Renders the Jinja templates and writes the generated files.
 
-`FileManager` is the only code that touches the output directory.  It renders
-a template with values computed in Python (see Note [Logic-free templates]),
-stamps the `@generated` header and writes the file only when its bytes
-changed (Note [Write only what changed]), swapping the whole new tree in at
-once (Note [Atomic output]) and dropping what it generated last time and no
-longer does (Note [Stale outputs]).
+`FileManager` is the only code that touches the output directory.  `gen`
+hands it each `Output` of the dest modules (Note [One output protocol] in
+output.py); it renders the template with the values computed in Python (Note
+[Logic-free templates] in templating.py), stamps the `@generated` header and
+writes the file only when its bytes changed (Note [Write only what changed]),
+swapping the whole new tree in at once (Note [Atomic output]) and dropping
+what it generated last time and no longer does (Note [Stale outputs]).
 """
 
 from __future__ import annotations
@@ -21,16 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import jinja2
-
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-
-# Note [Logic-free templates]
-# Templates only place values: every string is computed in Python (in `api/`
-# and `dest/`), and the templates loop over precomputed lists.  There is no
-# `{% if %}` and no filter in them.  `StrictUndefined` turns a name that the
-# Python side forgot to provide into an error instead of an empty string, so
-# a typo in a template cannot silently produce wrong C++.
+from torchgen_mini.templating import TEMPLATE_DIR, make_environment
 
 # Note [Write only what changed]
 # CMake and Ninja decide what to recompile from file modification times.  If
@@ -50,19 +42,6 @@ def comment_prefix(filename: str) -> str:
 def generated_header(filename: str, template: str) -> str:
     """The first line of every generated file."""
     return f"{comment_prefix(filename)} @generated from torchgen_mini/templates/{template}\n"
-
-
-def make_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
-    """The Jinja environment: strict, no autoescaping, whitespace-exact."""
-    # See Note [Logic-free templates]
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
 
 
 class FileManager:

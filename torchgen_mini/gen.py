@@ -1,19 +1,22 @@
 """`python -m torchgen_mini gen`: native_functions.yaml -> build/generated/*.
 
-Order of work: parse and validate the YAML (errors: print, exit 1), check
-that every kernel it names is defined in `aten_mini/native` (errors: print,
-exit 1), render every output in memory, and only then write the files whose
-content changed.  So bad input writes nothing, and a run with no change
-touches nothing (see Note [Write only what changed] in file_manager.py).
-`--list-outputs` prints the paths a run would write, for CMake to know at
-configure time, and writes nothing.
+Order of work (the steps of torchgen_mini/pipeline.py, then the output
+protocol of torchgen_mini/output.py): parse and validate the YAML, check that
+every kernel it names is defined in `aten_mini/native`, parse
+derivatives.yaml against it (at the first step with errors: print them, exit
+1); then ask every module of `DESTINATIONS` for its outputs, render them all
+in memory, and only then write the files whose content changed.  So bad
+input writes nothing, and a run with no change touches nothing (see Note
+[Write only what changed] in file_manager.py).  `--list-outputs` prints the
+paths a run would write, for CMake to know at configure time, and writes
+nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 from torchgen_mini.dest import (
@@ -23,7 +26,6 @@ from torchgen_mini.dest import (
     functions,
     native_functions,
     operators,
-    per_op,
     polyfills,
     pyi,
     python_functions,
@@ -34,22 +36,27 @@ from torchgen_mini.dest import (
 from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
 from torchgen_mini.file_manager import FileManager
 from torchgen_mini.model import NativeFunction
-from torchgen_mini.pipeline import load_and_check
+from torchgen_mini.output import Context, Destination, Output
+from torchgen_mini.pipeline import load_and_check, load_derivatives
 
 Fns = list[NativeFunction]
 
-# (output file, template, values) for the outputs that do not depend on keys.
-FIXED_OUTPUTS: list[tuple[str, str, Callable[[Fns], dict[str, object]]]] = [
-    ("RegisterSchema.cpp", "RegisterSchema.cpp", register_schema.compute),
-    ("Operators.h", "Operators.h", operators.compute_header),
-    ("Functions.h", "Functions.h", functions.compute),
-    ("NativeFunctions.h", "NativeFunctions.h", native_functions.compute),
-    ("DispatchStubs.h", "DispatchStubs.h", dispatch_stubs.compute_header),
-    ("DispatchStubs.cpp", "DispatchStubs.cpp", dispatch_stubs.compute_source),
-    ("python_module.cpp", "python_module.cpp", python_functions.compute_module),
-    ("_C.pyi", "_C.pyi.in", pyi.compute),
-    ("_C_fakes.py", "_C_fakes.py.in", fakes.compute),
-    ("_C_polyfills.py", "_C_polyfills.py.in", polyfills.compute),
+# Every dest module that produces files, in the order `--list-outputs` lists
+# them.  A new kind of output is one more module here (Note [One output
+# protocol] in torchgen_mini/output.py).
+DESTINATIONS: list[Destination] = [
+    register_schema,
+    operators,
+    functions,
+    native_functions,
+    dispatch_stubs,
+    python_functions,
+    pyi,
+    fakes,
+    polyfills,
+    register_dispatch_key,
+    structured,
+    autograd,
 ]
 
 
@@ -92,40 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def render_all(fns: Fns, out_dir: Path) -> FileManager:
+def all_outputs(ctx: Context) -> Iterator[Output]:
+    """The `Output`s of every module of `DESTINATIONS`, in that order."""
+    for dest in DESTINATIONS:
+        yield from dest.outputs(ctx)
+
+
+def render_all(ctx: Context, out_dir: Path) -> FileManager:
     """Render every output into a FileManager (nothing written yet)."""
     fm = FileManager(out_dir)
-    for filename, template, compute in FIXED_OUTPUTS:
-        fm.add(filename, template, compute(fns))
-    add_per_op_headers(fm, fns)
-    add_shards(fm, fns)
-    for key, regs in register_dispatch_key.registrations(fns).items():
-        values = register_dispatch_key.compute(key, regs)
-        fm.add(register_dispatch_key.filename(key), "RegisterDispatchKey.cpp", values)
+    for out in all_outputs(ctx):
+        fm.add(out.filename, out.template, out.values)
     return fm
-
-
-def add_per_op_headers(fm: FileManager, fns: Fns) -> None:
-    """ops/<root>*.h.  See Note [Per-operator headers] in dest/per_op.py."""
-    for root, group in per_op.by_root(fns).items():
-        fm.add(per_op.native_header(root), "ops_native.h", native_functions.compute_op(root, group))
-        fm.add(per_op.ops_header(root), "ops_ops.h", operators.compute_op_header(root, group))
-        fm.add(per_op.api_header(root), "ops_function.h", functions.compute_op(root, group))
-        if structs := structured.groups(group):
-            values = structured.compute_meta_header(root, structs)
-            fm.add(structured.meta_header(root), "ops_meta.h", values)
-    for root, stubs in dispatch_stubs.stubs_by_root(fns).items():
-        values = dispatch_stubs.compute_op_header(root, stubs)
-        fm.add(per_op.stubs_header(root), "ops_stubs.h", values)
-
-
-def add_shards(fm: FileManager, fns: Fns) -> None:
-    """Operators_<n>.cpp and python_functions_<n>.cpp.  See Note [Sharded generated sources]."""
-    for i, part in enumerate(per_op.shard(fns, per_op.OPERATOR_SHARDS)):
-        fm.add(f"Operators_{i}.cpp", "Operators.cpp", operators.compute_source(part, i))
-    for i, part in enumerate(per_op.shard(fns, per_op.PYTHON_SHARDS)):
-        values = python_functions.compute(part, i)
-        fm.add(f"python_functions_{i}.cpp", "python_functions.cpp", values)
 
 
 def report(errors: list[Diagnostic]) -> int:
@@ -134,37 +119,31 @@ def report(errors: list[Diagnostic]) -> int:
     return 1
 
 
-def load(args: argparse.Namespace, root: Path) -> tuple[Fns, list[Diagnostic]]:
-    """The pipeline's checks (torchgen_mini.pipeline); the kernel scan unless turned off."""
+def load(args: argparse.Namespace, root: Path) -> tuple[Context, list[Diagnostic]]:
+    """The pipeline's checks (torchgen_mini.pipeline), each only if those before passed:
+    the YAML files, the kernel scan unless turned off, derivatives.yaml."""
     if not Path(args.yaml).is_file():
-        return [], [Diagnostic(Location(args.yaml, 0), "no such file")]
+        return Context([]), [Diagnostic(Location(args.yaml, 0), "no such file")]
     scan = not args.list_outputs and not args.no_kernel_check
     parsed = load_and_check(args.yaml, args.tags, kernels_root=root if scan else None)
-    return parsed.native_functions, parsed.errors
-
-
-def add_autograd(fm: FileManager, fns: Fns, given: str | None, root: Path) -> list[Diagnostic]:
-    """RegisterAutograd.cpp from derivatives.yaml (skipped if the default one is absent)."""
-    path = Path(given) if given else root / autograd.DEFAULT_DERIVATIVES
-    if given is None and not path.is_file():
-        return []
-    return autograd.add_output(fm, fns, path)
+    fns = parsed.native_functions
+    if parsed.errors:
+        return Context(fns), parsed.errors
+    derivatives, errors = load_derivatives(fns, args.derivatives, root)
+    return Context(fns, derivatives), errors
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     root = Path(args.source_root) if args.source_root else Path(args.yaml).resolve().parent
-    fns, errors = load(args, root)
-    errors = errors or structured.unsupported(fns)
+    ctx, errors = load(args, root)
+    errors = errors or structured.unsupported(ctx.native_functions)
     if errors:
         return report(errors)
     try:
-        fm = render_all(fns, Path(args.out))
-        errors = add_autograd(fm, fns, args.derivatives, root)
+        fm = render_all(ctx, Path(args.out))
     except ParseError as e:
         return report([e.at(Location(args.yaml, 0))])
-    if errors:
-        return report(errors)
     if args.list_outputs:
         print("\n".join(str(p) for p in fm.outputs()))
         return 0

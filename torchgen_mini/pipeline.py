@@ -3,19 +3,24 @@
     parse_native_yaml        the YAML files only (torchgen_mini.native_yaml)
     check_shape_functions    `shape_function:` against python/aten_mini/_shape_functions.py
     missing_kernels          `dispatch:` kernels against aten_mini/native/**.{cpp,cu}
+    load_derivatives         tools/autograd/derivatives.yaml against the checked YAML
 
-`gen` runs all three (CMake's build step leaves out the kernel scan, see Note
-[Where the kernel check runs]); `python -m torchgen_mini check` runs the first
-two, and the kernel scan with `--kernels`; `./kit lint` runs all three.  Each
-step returns its own diagnostics; `load_and_check` sorts them together.
+`gen` runs all four (CMake's build step leaves out the kernel scan, see Note
+[Where the kernel check runs]), and renders only when all passed (Note [One
+output protocol] in torchgen_mini/output.py); `python -m torchgen_mini check`
+runs the first two, and the kernel scan with `--kernels`; `./kit lint` runs
+the first three.  Each step returns its own diagnostics; `load_and_check`
+sorts those of the first three together.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from torchgen_mini.derivatives import DifferentiabilityInfo, parse_derivatives_yaml
 from torchgen_mini.diagnostics import Diagnostic
 from torchgen_mini.kernel_check import missing_kernels
+from torchgen_mini.model import NativeFunction
 from torchgen_mini.native_yaml import ParsedNativeYaml, parse_native_yaml
 from torchgen_mini.shape_functions import check_shape_functions, find_module
 
@@ -67,3 +72,22 @@ def load_and_check(
 
 def _sorted(errors: list[Diagnostic], path: str) -> list[Diagnostic]:
     return sorted(errors, key=lambda d: (d.loc.file != path, d.loc.file, d.loc.line))
+
+
+DEFAULT_DERIVATIVES = Path("tools/autograd/derivatives.yaml")
+
+
+def load_derivatives(
+    fns: list[NativeFunction], given: str | Path | None, root: Path
+) -> tuple[list[DifferentiabilityInfo] | None, list[Diagnostic]]:
+    """Step 4: the entries of derivatives.yaml, resolved against the checked `fns`.
+
+    Reads `given`, or else `root`/tools/autograd/derivatives.yaml; without
+    `given` and without that file the run has no derivatives (None, and no
+    error).  The entries are None too when there are errors.
+    """
+    path = Path(given) if given else root / DEFAULT_DERIVATIVES
+    if not given and not path.is_file():
+        return None, []
+    parsed = parse_derivatives_yaml(path, fns)
+    return (None if parsed.errors else parsed.infos), parsed.errors

@@ -10,8 +10,8 @@ import pytest
 from clitools import ROOT, captured, normalise
 from expecttest import TestCase
 
+from tools.common.errors import KitError
 from tools.kit.commands import explain
-from tools.kit.ui import KitError
 
 
 class ExplainErrorsTest(TestCase):

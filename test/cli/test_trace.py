@@ -5,12 +5,16 @@ line numbers and the CPU capability normalised, and its one-line errors."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from clitools import ROOT, captured, normalise
 from expecttest import TestCase
 
+from tools.common.errors import KitError
 from tools.kit.commands import trace
-from tools.kit.ui import KitError
+from tools.ops import oplookup
 
 
 @pytest.mark.needs_build
@@ -42,7 +46,7 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
       registered by REGISTER_DISPATCH at aten_mini/native/cpu/BinaryOpsKernel.cpp:N
   CPU capability in use: <cap> (ATEN_MINI_CPU_CAPABILITY or --capability change it)
 
-How this was observed (see Note [What ./kit trace observes] in tools/taskkit/tracer.py):
+How this was observed (see Note [What ./kit trace observes] in tools/ops/tracer.py):
 op calls by torch.profiler; key paths by walking the call's key set down the
 dispatcher's own table (torch._C._dispatch_dump_table), since a release libtorch
 logs no per-key trace; stub calls by the kit's stub trace.
@@ -82,3 +86,71 @@ class TraceErrorsTest(TestCase):
         self.assertExpectedInline(
             str(info.value), """not a Python expression: '(' was never closed (column 14)"""
         )
+
+
+@pytest.mark.needs_build
+class TraceTeachesTest(TestCase):
+    def run_trace(self, expression: str) -> str:
+        return normalise(captured(lambda: trace.trace(ROOT, expression, None)))
+
+    def test_argument_building_is_left_out_and_promotion_is_named(self) -> None:
+        out = self.run_trace("aten_mini.mul(x, torch.ones(2, 3, dtype=torch.int64))")
+        calls = out.split("== Op calls", 1)[1].split("\n== ", 1)[0]
+        self.assertNotIn("aten::ones(", calls)  # building an argument: torch's, not the kit's
+        self.assertIn("not shown: 1 torch call(s) outside the kit's ops (aten::ones)", calls)
+        self.assertIn("aten::to(2x3, -, -, -, -)   <- a cast to the common dtype", calls)
+        self.assertIn("aten_mini::mul.Tensor: inputs float32, int64 -> result float32", out)
+        self.assertIn(
+            "type promotion: result dtype float32, from TensorIterator's common dtype", out
+        )
+        self.assertIn("no input requires grad: records no backward node", out)
+
+    def test_a_backward_node_only_when_an_input_requires_grad(self) -> None:
+        out = self.run_trace("aten_mini.mul(x.requires_grad_(), y)")
+        self.assertIn("an input requires grad: records a backward node, then redispatches", out)
+
+    def test_without_a_kit_op_everything_is_shown(self) -> None:
+        out = self.run_trace("torch.ones(2)")
+        self.assertIn("(no aten_mini op ran: all of torch's calls are shown)", out)
+        self.assertIn("aten::ones(", out)
+
+
+def fixture_context(tmp: Path) -> trace.Context:
+    """The autograd fixtures (signbit: output_differentiability [False]; floor: no formula)."""
+    fixtures = ROOT / "test" / "fixtures" / "autograd"
+    shutil.copy2(fixtures / "native_functions.yaml", tmp / "native_functions.yaml")
+    shutil.copy2(ROOT / "tags.yaml", tmp / "tags.yaml")
+    (tmp / "tools" / "autograd").mkdir(parents=True)
+    shutil.copy2(fixtures / "derivatives.yaml", tmp / "tools" / "autograd" / "derivatives.yaml")
+    return trace.Context(tmp, oplookup.load_functions(tmp))
+
+
+def autograd_lines(ctx: trace.Context, op: str, requires_grad: bool) -> list[str]:
+    entry = trace.Entry("AutogradCPU", False, "build/generated/RegisterAutograd.cpp:1", "kernel")
+    lines, last = trace.describe(ctx, op, entry, {"requires_grad": requires_grad})
+    assert not last
+    return lines[1:]
+
+
+def test_a_non_differentiable_op_records_no_node(tmp_path: Path) -> None:
+    ctx = fixture_context(tmp_path)
+    for op, why in (
+        ("aten_mini::signbit", "output_differentiability: [False]"),
+        ("aten_mini::floor", "no input has a formula"),
+    ):
+        (line,) = autograd_lines(ctx, op, requires_grad=True)
+        assert line.startswith(f"non-differentiable ({why} at tools/autograd/derivatives.yaml:")
+        assert "records no backward node" in line
+        assert "records a backward node" not in line
+
+
+def test_differentiable_and_refusing_ops(tmp_path: Path) -> None:
+    ctx = fixture_context(tmp_path)
+    assert autograd_lines(ctx, "aten_mini::mul.Tensor", True) == [
+        "an input requires grad: records a backward node, then redispatches"
+    ]
+    assert autograd_lines(ctx, "aten_mini::mul.Tensor", False) == [
+        "no input requires grad: records no backward node, then redispatches"
+    ]
+    (line,) = autograd_lines(ctx, "aten_mini::relu", True)  # no entry: it refuses
+    assert line.startswith("an input requires grad, and this op has no gradient")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import os
+import pkgutil
 import re
 import tempfile
 import zlib
@@ -16,9 +19,11 @@ import jinja2
 import pytest
 from codegen_testutil import KERNELS, REPO, YAML, gen_args, make_tree
 
+import torchgen_mini.dest
 from torchgen_mini import file_manager, gen
 from torchgen_mini.dest import per_op
-from torchgen_mini.file_manager import TEMPLATE_DIR, FileManager
+from torchgen_mini.file_manager import FileManager
+from torchgen_mini.templating import TEMPLATE_DIR, render_macro
 
 
 def run_gen(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -173,12 +178,56 @@ def test_strict_undefined(tmp_path: Path) -> None:
         fm.add("T.cpp", "T.cpp", {"value": 1})
 
 
+def test_every_dest_module_with_outputs_is_generated() -> None:
+    # See Note [One output protocol] in torchgen_mini/output.py: a dest module that
+    # declares outputs but is missing from gen.DESTINATIONS would generate nothing.
+    dest_dir = Path(torchgen_mini.dest.__file__).parent
+    declaring = set()
+    for info in pkgutil.iter_modules([str(dest_dir)]):
+        module = importlib.import_module(f"torchgen_mini.dest.{info.name}")
+        if hasattr(module, "outputs"):
+            declaring.add(module.__name__)
+    listed = [getattr(m, "__name__", "") for m in gen.DESTINATIONS]
+    assert len(listed) == len(set(listed))
+    assert declaring == set(listed)
+
+
+def test_no_dest_module_touches_the_file_manager() -> None:
+    for path in sorted(Path(torchgen_mini.dest.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            assert "torchgen_mini.file_manager" not in names, f"{path.name}:{node.lineno}"
+
+
+def test_macros_are_strict() -> None:
+    # A macro refuses an argument it does not declare, and one it declares but is not given.
+    values = {"returns": "at::Tensor", "guard": "G", "op": "O", "keyset": "K", "args": "self"}
+    text = render_macro("macros/autograd.cpp", "call_below", **values)
+    assert text.startswith("  decltype(auto) result = [&]() -> at::Tensor {\n")
+    assert text.endswith("  }();")  # no final newline: the piece goes on lines of its own
+    with pytest.raises(TypeError, match="no keyword argument 'guards'"):
+        render_macro("macros/autograd.cpp", "call_below", **values, guards="G")
+    del values["args"]
+    with pytest.raises(jinja2.UndefinedError, match="'args' was not provided"):
+        render_macro("macros/autograd.cpp", "call_below", **values)
+
+
 def test_templates_are_logic_free() -> None:
-    # See Note [Logic-free templates] in torchgen_mini/file_manager.py
-    for path in TEMPLATE_DIR.iterdir():
+    # See Note [Logic-free templates] in torchgen_mini/templating.py
+    paths = [p for p in TEMPLATE_DIR.rglob("*") if p.is_file()]
+    assert any(p.parent.name == "macros" for p in paths)
+    for path in paths:
         text = path.read_text()
-        statements = re.findall(r"{%-?\s*(\w+)", text)
-        assert set(statements) <= {"for", "endfor"}, f"{path.name}: {set(statements)}"
+        statements = set(re.findall(r"{%-?\s*(\w+)", text))
+        allowed = {"for", "endfor"} | (
+            {"macro", "endmacro"} if path.parent.name == "macros" else set()
+        )
+        assert statements <= allowed, f"{path.name}: {statements}"
         assert not re.search(r"{{[^}]*\|", text), f"{path.name} uses a Jinja filter"
 
 

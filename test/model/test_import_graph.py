@@ -9,13 +9,10 @@ Every `import` counts: at module level, inside functions, under
 - the linter, the reviewer and the BC check read native_functions.yaml through
   the codegen's loader; tools/lint/nfentries.py is gone.
 
-- tools/ has no import cycle between modules.
-
-Between the packages of tools/ (tools.kit, tools.taskkit, tools.review, ...)
-there are cycles, that is imports pointing up: layering tools/ is a later step
-(issue 12, item 4).  `test_tools_package_cycles` lists them as data and checks
-them against `KNOWN_PACKAGE_CYCLES`: a new one fails, and so does an entry that
-no longer happens (delete it then).
+- tools/ has no import cycle between modules;
+- the packages of tools/ are layered (`LAYERS`, bottom first): a package
+  imports only packages of layers below its own, so there is no cycle
+  between packages either (issue 12, item 4).
 """
 
 from __future__ import annotations
@@ -37,14 +34,16 @@ LOADERS = frozenset(
     }
 )
 
-# Cycles between the packages of tools/ that exist today (a sorted tuple of the
-# packages of one strongly connected component) and why; see the docstring.
-KNOWN_PACKAGE_CYCLES: dict[tuple[str, ...], str] = {
-    ("tools.bc", "tools.review"): "tools.bc's CLI uses review's git wrapper (review.context.git)"
-    " while review's bc rule calls tools.bc.check; one git wrapper below both is item 4",
-    ("tools.bench", "tools.kit", "tools.taskkit"): "taskkit imports the CLI's kit.ui and"
-    " bench/buildloop.py imports kit.commands.build; a common layer below kit is item 4",
-}
+# The packages of tools/, bottom layer first. A package may import packages of
+# lower layers only: never one of its own layer, never one above. A new package
+# of tools/ must be given a layer here (see the tools section of
+# docs/architecture.md for what each package is).
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"tools.common"}),  # errors, console, git, paths, processes, toolchain
+    frozenset({"tools.lint", "tools.bc", "tools.bench", "tools.ops", "tools.taskkit"}),
+    frozenset({"tools.review"}),  # its rules call the linter's index and the BC check
+    frozenset({"tools.kit"}),  # the commands: the top, nothing imports them
+)
 
 
 def module_name(path: Path) -> str:
@@ -210,9 +209,50 @@ def package_graph(g: dict[str, set[str]]) -> dict[str, set[str]]:
     return {p: deps - {p} for p, deps in out.items()}
 
 
-def test_tools_package_cycles() -> None:
-    found = cycles(package_graph(graph()), "tools")
-    new = [c for c in found if c not in KNOWN_PACKAGE_CYCLES]
-    gone = [c for c in KNOWN_PACKAGE_CYCLES if c not in found]
-    assert new == [], f"new import cycle(s) between packages of tools/: {new}"
-    assert gone == [], f"cycle(s) no longer there; delete them from KNOWN_PACKAGE_CYCLES: {gone}"
+def layer_violations(
+    pkg_graph: dict[str, set[str]], layers: tuple[frozenset[str], ...]
+) -> list[str]:
+    """Each import of a package that is not of a lower layer, and each package with no layer."""
+    level = {pkg: i for i, layer in enumerate(layers) for pkg in layer}
+    bad = [f"{p}: not in any layer (add it to LAYERS)" for p in sorted(pkg_graph) if p not in level]
+    for p, deps in sorted(pkg_graph.items()):
+        for d in sorted(deps):
+            if p in level and d in level and level[d] >= level[p]:
+                where = "its own layer" if level[d] == level[p] else "a higher layer"
+                bad.append(f"{p} -> {d} (imports {where})")
+    return bad
+
+
+def test_layer_check_finds_upward_and_sideways_imports() -> None:
+    # A fake tree: taskkit importing the CLI (the import issue 12 found), taskkit
+    # importing ops (same layer) and a package nobody placed in a layer.
+    fake = {
+        "tools.common": set(),
+        "tools.taskkit": {"tools.common", "tools.kit", "tools.ops"},
+        "tools.ops": {"tools.common"},
+        "tools.kit": {"tools.taskkit", "tools.ops"},
+        "tools.newthing": set(),
+    }
+    assert layer_violations(fake, LAYERS) == [
+        "tools.newthing: not in any layer (add it to LAYERS)",
+        "tools.taskkit -> tools.kit (imports a higher layer)",
+        "tools.taskkit -> tools.ops (imports its own layer)",
+    ]
+    # the same tree without those imports is clean, and has no package cycle
+    fake["tools.taskkit"] = {"tools.common"}
+    del fake["tools.newthing"]
+    assert layer_violations(fake, LAYERS) == []
+    assert cycles(fake, "tools") == []
+
+
+def test_layers_name_each_package_once() -> None:
+    placed = [p for layer in LAYERS for p in layer]
+    assert len(placed) == len(set(placed))
+
+
+def test_tools_is_layered() -> None:
+    assert layer_violations(package_graph(graph()), LAYERS) == []
+
+
+def test_tools_has_no_package_cycle() -> None:
+    assert cycles(package_graph(graph()), "tools") == []

@@ -2,7 +2,7 @@
 
 `./kit new-op` writes every part of a new op with a `TODO(new-op)` where the
 learner has code to write or a choice to make (see Note [What new-op
-scaffolds] in tools/taskkit/scaffold.py). The kernels' TODOs also fail at run
+scaffolds] in tools/ops/scaffold.py). The kernels' TODOs also fail at run
 time, naming their file; the others are comments (which shape function, the
 docstring's example, the OpInfo's reference) that nothing would notice.
 `todos(root, op)` finds them all, so test_todos in test/ops/test_ops.py fails
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tools.taskkit import oplookup
-from tools.taskkit.oplookup import Hit
+from tools.ops import oplookup
+from tools.ops.oplookup import Hit
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "TODO(new-op)"

@@ -78,7 +78,7 @@ def complete_foo() -> dict[str, str]:
     head["native_functions.yaml"] = YAML + FOO
     head["aten_mini/native/Activation.cpp"] = KERNEL + FOO_KERNEL
     head["test/opinfo/op_db.py"] = OP_DB.replace("]\n", '    UnaryOpInfo("foo"),\n]\n')
-    head["python/aten_mini/_docs.py"] = DOCS + 'add_docstr("foo", r"""foo(self)""")\n'
+    head["python/aten_mini/_docs.py"] = DOCS + 'add_docstr("foo", r"""foo(input, *, out=None)""")\n'
     head["tools/autograd/derivatives.yaml"] = (
         DERIVS + "- name: foo(Tensor self) -> Tensor\n  self: grad\n"
     )

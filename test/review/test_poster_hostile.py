@@ -22,6 +22,7 @@ import pytest
 from fake_github import BOT, FakeGitHub
 from markdown_it import MarkdownIt
 from review_testutil import BASE, FOO, KERNEL, YAML, complete_foo, ctx
+from semantic_testutil import corpus_reviews, extra_reviews
 
 from tools.review.comments import MAX_BYTES, Comment, Review, Severity
 from tools.review.engine import run_rules
@@ -393,8 +394,11 @@ def test_every_rule_message_matches_a_template_and_renders_as_before() -> None:
     from tools.review.render import md_message
 
     used: set[tuple[str, int]] = set()
-    for head, body in _scenarios():
-        for c in run_rules(ctx(head, body)).comments:
+    reviews = [run_rules(ctx(head, body)) for head, body in _scenarios()]
+    # the static semantic rules fire on the benchmark corpus (semantic_testutil.py)
+    reviews += [*corpus_reviews().values(), *extra_reviews().values()]
+    for review in reviews:
+        for c in review.comments:
             rendered = render_message(c.rule, c.message)
             assert rendered == md_message(c.message), (c.rule, c.message)
             index = next(i for i, t in enumerate(_compiled(c.rule)) if t.regex.fullmatch(c.message))

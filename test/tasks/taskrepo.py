@@ -20,7 +20,8 @@ from unittest import mock
 
 from gitenv import GIT_ENV, git
 
-from tools.kit.ui import KitError, error
+from tools.common.console import error
+from tools.common.errors import KitError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "repo"
 TASK_COMMANDS = ("tasks", "start", "check", "hint", "solution", "status", "reset", "watch", "dev")

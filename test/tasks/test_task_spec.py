@@ -11,7 +11,7 @@ from pathlib import Path
 
 from expecttest import TestCase
 
-from tools.kit.ui import KitError
+from tools.common.errors import KitError
 from tools.taskkit import catalog
 from tools.taskkit.spec import load_task
 

@@ -112,3 +112,55 @@ class SharedBuildWorktreeTest(TestCase):
         self.assertEqual(git(shared, "rev-parse", "HEAD"), git(self.repo, "rev-parse", "HEAD"))
         self.assertEqual(git(shared, "status", "--porcelain"), "")
         self.assertIn('return "hello " + name', (shared / "greet.py").read_text())
+
+
+# A stand-in for the checkout's `./kit lint` and `./kit review`: verify runs them
+# as `python -m tools.kit lint|review` in its worktree, with the worktree first
+# on PYTHONPATH. Lint fails when LINT_FAILS exists; review fails when the
+# commits after --base are none (the solution must have been committed).
+FAKE_KIT = """\
+import pathlib, subprocess, sys
+if sys.argv[1] == "lint":
+    if pathlib.Path("LINT_FAILS").exists():
+        print("greet.py:1:1: X001 a planted lint finding")
+        sys.exit(1)
+    sys.exit(0)
+base = sys.argv[sys.argv.index("--base") + 1]
+out = subprocess.run(["git", "log", "--format=%s", f"{base}..HEAD"], capture_output=True, text=True)
+print(f"review of {base[:7]}..HEAD: {out.stdout.strip() or 'no commits'}")
+sys.exit(0 if out.stdout.strip() else 1)
+"""
+
+
+class VerifyRunsTheCheckPlanTest(TestCase):
+    """The solved task goes through `./kit check`'s whole plan: lint and review included."""
+
+    def setUp(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self._tmp.cleanup)
+        self.repo = make_repo(Path(self._tmp.name))
+        commands = self.repo / "tools" / "kit" / "commands"
+        commands.mkdir(parents=True)
+        for init in ("tools/__init__.py", "tools/kit/__init__.py"):
+            (self.repo / init).write_text("")
+        (self.repo / "tools" / "kit" / "__main__.py").write_text(FAKE_KIT)
+        (commands / "lint.py").write_text("")
+        (commands / "review.py").write_text("")
+        git(self.repo, "add", "--all")
+        git(self.repo, "commit", "--quiet", "-m", "a ./kit with lint and review")
+
+    def test_lint_and_review_run_on_the_committed_solution(self) -> None:
+        rc, _, err = kit(self.repo, "dev", "verify", "1")
+        self.assertEqual(rc, 0, err)
+
+    def test_a_lint_finding_fails_the_solved_task(self) -> None:
+        (self.repo / "LINT_FAILS").write_text("")
+        git(self.repo, "add", "LINT_FAILS")
+        git(self.repo, "commit", "--quiet", "-m", "plant a lint finding")
+        self.assertExpectedInline(
+            kit(self.repo, "dev", "verify", "1")[2],
+            """\
+kit: error: task 01-fix-greeting: fails with its solution: check './kit lint (the linters CI runs)' failed: greet.py:1:1: X001 a planted lint finding
+kit: 0/1 tasks ok in <t>
+""",
+        )

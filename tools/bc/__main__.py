@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from tools.bc.check import check
-from tools.review.context import GitError, git
+from tools.common.git import GitError, git
+from tools.common.paths import ROOT
 from torchgen_mini.diagnostics import ParseError
 
-ROOT = Path(__file__).resolve().parents[2]
 ALLOWLIST = "tools/bc/allowlist.yaml"
 
 
@@ -19,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default="main", help="branch or commit to compare against")
     args = parser.parse_args(argv)
     try:
-        base = git(ROOT, "show", f"{args.base}:native_functions.yaml").decode("utf-8", "replace")
+        base = git(ROOT, "show", f"{args.base}:native_functions.yaml")
     except GitError as exc:
         print(
             f"bc: error: cannot read native_functions.yaml at {args.base}: {exc}", file=sys.stderr

@@ -32,8 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.kit.commands.build import JOBS, tool
-from tools.kit.ui import ROOT, KitError, info
+from tools.common.console import info
+from tools.common.errors import KitError
+from tools.common.git import git
+from tools.common.paths import ROOT
+from tools.common.toolchain import JOBS, tool
 
 SCRATCH = ROOT / ".kit" / "bench"
 KERNEL = Path("aten_mini/native/cpu/UnaryOpsKernel.cpp")
@@ -67,12 +70,7 @@ at::Tensor {name}(const at::Tensor& self) {{
 
 
 def source_files() -> list[Path]:
-    out = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        check=True,
-    ).stdout.decode()
+    out = git(ROOT, "ls-files", "-co", "--exclude-standard", "-z")
     return [Path(p) for p in out.split("\0") if p and (ROOT / p).is_file()]
 
 

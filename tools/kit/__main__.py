@@ -10,9 +10,10 @@ import argparse
 import importlib
 import sys
 
+from tools.common.console import error
+from tools.common.errors import KitError
 from tools.kit import interrupt
 from tools.kit.commands import COMMANDS
-from tools.kit.ui import KitError, error
 
 
 def build_parser() -> argparse.ArgumentParser:

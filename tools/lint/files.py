@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from tools.common.git import ls_files
 
 CPP_SUFFIXES = (".cpp", ".h", ".cu", ".cuh", ".hpp")
 # Jinja templates are named after the file they render but are not C++ yet:
@@ -13,25 +14,13 @@ NOT_CPP_DIRS = ("torchgen_mini/templates/",)
 
 def repo_files(root: Path) -> list[str]:
     """Paths (relative, `/`-separated) git tracks or would track, sorted."""
-    proc = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        return []
-    names = proc.stdout.decode("utf-8", "replace").split("\0")
-    return sorted({n for n in names if n and (root / n).is_file()})
+    names = ls_files(root, "--cached", "--others", "--exclude-standard")
+    return sorted({n for n in names if (root / n).is_file()})
 
 
 def tracked_files(root: Path) -> list[str]:
     """Paths git tracks (committed or staged)."""
-    proc = subprocess.run(
-        ["git", "ls-files", "--cached", "-z"], cwd=root, capture_output=True, check=False
-    )
-    names = proc.stdout.decode("utf-8", "replace").split("\0")
-    return sorted(n for n in names if n and (root / n).is_file())
+    return sorted(n for n in ls_files(root, "--cached") if (root / n).is_file())
 
 
 def cpp_files(root: Path) -> list[str]:

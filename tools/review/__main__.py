@@ -19,15 +19,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tools.common.git import GitError
+from tools.common.paths import ROOT
 from tools.review.comments import MAX_BYTES, Review, ReviewFormatError, load_review
-from tools.review.context import GitError, git_context
+from tools.review.context import git_context
 from tools.review.diff import DiffError
 from tools.review.engine import run_rules
 from tools.review.github import Client, GitHubError, Target, post
 from tools.review.render import markdown, terminal
 from tools.review.validate import ArtifactError, check_words
 
-ROOT = Path(__file__).resolve().parents[2]
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 SHA = re.compile(r"^[0-9a-f]{40}$")
 

@@ -1,6 +1,7 @@
 """What a rule sees: the changed files, both sides' file contents, the PR body.
 
-`GitSource` reads files at two revisions of a clone (`git show rev:path`);
+`GitSource` reads files at two revisions of a clone (`git show rev:path`, through
+tools/common/git.py);
 `DictSource` holds them in memory (tests, and any caller that has the files).
 Contents are decoded as UTF-8 with replacement: a rule never sees bytes.
 """
@@ -8,30 +9,18 @@ Contents are decoded as UTF-8 with replacement: a rule never sees bytes.
 from __future__ import annotations
 
 import difflib
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+from tools.common.git import GitError, git, git_bytes
 from tools.review.diff import FileChange, parse_diff
 
 
 class Source(Protocol):
     def base_text(self, path: str) -> str | None: ...
     def head_text(self, path: str) -> str | None: ...
-
-
-class GitError(Exception):
-    pass
-
-
-def git(repo: Path, *args: str) -> bytes:
-    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
-    if proc.returncode != 0:
-        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
-        raise GitError(f"git {args[0]} failed: {reason[0] if reason else 'no output'}")
-    return proc.stdout
 
 
 @dataclass(frozen=True)
@@ -42,7 +31,7 @@ class GitSource:
 
     def _show(self, rev: str, path: str) -> str | None:
         try:
-            return git(self.repo, "show", f"{rev}:{path}").decode("utf-8", "replace")
+            return git_bytes(self.repo, "show", f"{rev}:{path}").decode("utf-8", "replace")
         except GitError:
             return None
 
@@ -94,8 +83,8 @@ def git_context(
     repo: Path, base: str, head: str = "HEAD", pr_body: str | None = None
 ) -> tuple[ReviewContext, str]:
     """The context of `base...head` (from their merge base); also the merge base's sha."""
-    merge_base = git(repo, "merge-base", base, head).decode().strip()
-    diff = git(
+    merge_base = git(repo, "merge-base", base, head).strip()
+    diff = git_bytes(
         repo,
         "-c",
         "core.quotepath=false",

@@ -31,6 +31,7 @@ from tools.review.rules.bc import ALLOWLIST
 from tools.review.rules.code import COMPOSITE_MSG, GENERATED_MSG
 from tools.review.rules.common import YAML
 from tools.review.rules.pr import PR
+from tools.review.rules.semantics import TEMPLATES as SEMANTIC_TEMPLATES
 
 SLOT = re.compile(r"\$\{([a-z_]+)(?::(text|int))?\}")
 MAX_SLOT = 500
@@ -159,6 +160,8 @@ CATALOG: dict[str, RuleSpec] = {
         diff_paths=False,
         paths=(PR,),
     ),
+    # the static semantic rules keep their templates beside their code (semantics.py)
+    **{rule: RuleSpec(templates) for rule, templates in SEMANTIC_TEMPLATES.items()},
 }
 
 if set(CATALOG) != set(RULES):  # pragma: no cover - caught by every test run

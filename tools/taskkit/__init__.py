@@ -7,9 +7,13 @@ issue), `solution.patch` (a reference solution against main) and optional
 
 - `spec`      loads and validates one `task.yaml` (errors carry file:line);
 - `catalog`   finds every task of a checkout and resolves a name to a task;
-- `gitrepo`   the few git operations the kit needs (branches, backups);
+- `gitrepo`   the task commands' git operations (branches, backups, setup
+              commits), on the one git wrapper tools/common/git.py;
 - `progress`  the per-clone progress store `.kit/progress.json`;
-- `checks`    runs a task's checks and says which failed and why;
+- `checks`    runs one check and says whether it passed and why;
+- `plan`      the ordered checks of a task, the one plan `./kit check`,
+              `./kit dev verify` and the task-check workflow run;
+- `newtests`  the learner's new tests: they must fail on the base, pass here;
 - `verify`    `./kit dev verify`: every task fails unsolved and passes solved.
 
 Every function takes the repository root explicitly, so the same code serves a

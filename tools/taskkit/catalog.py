@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from tools.kit.ui import KitError
+from tools.common.errors import KitError
 from tools.taskkit.spec import Task, TaskSpecError, load_task, spec_error
 
 TASKS_DIR = Path("tools") / "tasks"

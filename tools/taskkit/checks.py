@@ -10,16 +10,16 @@ fails, and the report says so.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tools.taskkit.spec import Check, Task
+from tools.common.proc import checkout_env
+from tools.taskkit.spec import Check
 
 Status = Literal["passed", "failed", "not available"]
 TAIL_LINES = 30
@@ -59,21 +59,6 @@ def command_for(root: Path, check: Check, base: str | None = None) -> list[str] 
     return cmd
 
 
-# pytest prints untruncated short summaries when it sees these variables, so a
-# check's output (and the hint shown with it) would differ between a learner's
-# machine and CI. Checks run without them: the same output everywhere.
-CI_MARKERS = ("CI", "BUILD_NUMBER")
-
-
-def checkout_env(root: Path) -> dict[str, str]:
-    """The environment a check runs in: this checkout's code before any other."""
-    paths = [str(root), str(root / "python")]
-    if os.environ.get("PYTHONPATH"):
-        paths.append(os.environ["PYTHONPATH"])
-    env = {k: v for k, v in os.environ.items() if k not in CI_MARKERS}
-    return {**env, "PYTHONPATH": os.pathsep.join(paths), "PYTHONHASHSEED": "0"}
-
-
 def run_check(root: Path, check: Check, base: str | None = None) -> CheckResult:
     cmd = command_for(root, check, base)
     if cmd is None:
@@ -100,20 +85,6 @@ def run_check(root: Path, check: Check, base: str | None = None) -> CheckResult:
         return CheckResult(check, "failed", f"could not run {cmd[0]}: {e.strerror}", 0.0)
     status: Status = "passed" if proc.returncode == 0 else "failed"
     return CheckResult(check, status, proc.stdout, time.monotonic() - start)
-
-
-def run_checks(
-    root: Path,
-    task: Task,
-    on_start: Callable[[Check], None] | None = None,
-    base: str | None = None,
-) -> list[CheckResult]:
-    results = []
-    for check in task.checks:
-        if on_start:
-            on_start(check)
-        results.append(run_check(root, check, base))
-    return results
 
 
 def passed(results: Sequence[CheckResult]) -> bool:

@@ -1,4 +1,4 @@
-"""The git operations of the task commands, each a thin wrapper around `git`.
+"""The git operations of the task commands, built on tools/common/git.py.
 
 Nothing here discards work: branches are created, never deleted; a backup
 commit is made from a scratch index, so the learner's index and files stay as
@@ -7,47 +7,16 @@ they were (see Note [Backups without touching the tree]).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from tools.kit.ui import KitError
+from tools.common.errors import KitError
+from tools.common.git import git, git_succeeds, run_git
 
 MAIN = "main"
 TASK_PREFIX = "task/"
-
-
-def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    """Run git in `root`; its stdout, or KitError with git's own last error line."""
-    proc = subprocess.run(
-        ["git", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **env} if env else None,
-    )
-    if proc.returncode != 0:
-        lines = (proc.stderr or proc.stdout).strip().splitlines()
-        why = lines[-1] if lines else f"exit {proc.returncode}"
-        raise KitError(f"git {args[0]} failed: {why}")
-    return proc.stdout
-
-
-def toplevel(start: Path) -> Path:
-    proc = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"],
-        cwd=start,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise KitError(f"{start} is not inside a git checkout; run ./kit from your clone")
-    return Path(proc.stdout.strip())
 
 
 def current_branch(root: Path) -> str | None:
@@ -57,13 +26,7 @@ def current_branch(root: Path) -> str | None:
 
 
 def branch_exists(root: Path, branch: str) -> bool:
-    proc = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    return proc.returncode == 0
+    return git_succeeds(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
 
 
 def changed_tracked_files(root: Path) -> list[str]:
@@ -93,10 +56,7 @@ def task_id_of_branch(branch: str | None) -> str | None:
 
 
 def exists_in(root: Path, ref: str, path: str) -> bool:
-    proc = subprocess.run(
-        ["git", "cat-file", "-e", f"{ref}:{path}"], cwd=root, capture_output=True, check=False
-    )
-    return proc.returncode == 0
+    return git_succeeds(root, "cat-file", "-e", f"{ref}:{path}")
 
 
 def timestamp() -> str:
@@ -181,17 +141,11 @@ def apply_patch(
     root: Path, patch: Path, *, cached: bool = False, env: dict[str, str] | None = None
 ) -> str | None:
     """`git apply` the patch (to the index only if `cached`); None, or git's reason it fails."""
-    proc = subprocess.run(
-        ["git", "apply", *(["--cached"] if cached else []), "--whitespace=nowarn", str(patch)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
+    args = ["apply", *(["--cached"] if cached else []), "--whitespace=nowarn", str(patch)]
+    proc = run_git(root, *args, env=env)
     if proc.returncode == 0:
         return None
-    lines = proc.stderr.strip().splitlines()
+    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
     return lines[0] if lines else f"git apply exited {proc.returncode}"
 
 

@@ -25,8 +25,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from tools.common.git import git, remove_worktree
+from tools.common.proc import checkout_env
 from tools.taskkit import gitrepo
-from tools.taskkit.checks import CheckResult, checkout_env
+from tools.taskkit.checks import CheckResult
 from tools.taskkit.spec import Check, Task
 
 SCRATCH = Path(".kit") / "newtests"
@@ -54,8 +56,8 @@ def is_test_file(path: str) -> bool:
 
 def added_test_files(root: Path, base: str = gitrepo.MAIN) -> list[str]:
     """Test files in the working tree that `base` does not have."""
-    tracked = gitrepo.git(root, "diff", "--name-only", "--diff-filter=A", base)
-    untracked = gitrepo.git(root, "ls-files", "--others", "--exclude-standard")
+    tracked = git(root, "diff", "--name-only", "--diff-filter=A", base)
+    untracked = git(root, "ls-files", "--others", "--exclude-standard")
     files = {f for f in (tracked + untracked).splitlines() if f and is_test_file(f)}
     return sorted(f for f in files if (root / f).is_file())
 
@@ -96,26 +98,16 @@ def _outcomes(junit: Path, files: list[str]) -> Outcomes:
 def on_main(root: Path, files: list[str], base: str = gitrepo.MAIN) -> Outcomes:
     """Run `files` in a scratch worktree of `base` (removed afterwards)."""
     wt = root / SCRATCH
-    _remove(root, wt)
+    remove_worktree(root, wt)
     wt.parent.mkdir(parents=True, exist_ok=True)
-    gitrepo.git(root, "worktree", "add", "--quiet", "--detach", str(wt), base)
+    git(root, "worktree", "add", "--quiet", "--detach", str(wt), base)
     try:
         for f in files:
             (wt / f).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / f, wt / f)
         return run_pytest(wt, files)
     finally:
-        _remove(root, wt)
-
-
-def _remove(root: Path, wt: Path) -> None:
-    if wt.exists():
-        subprocess.run(
-            ["git", "worktree", "remove", "--force", str(wt)],
-            cwd=root, capture_output=True, check=False,
-        )  # fmt: skip
-        shutil.rmtree(wt, ignore_errors=True)
-    gitrepo.git(root, "worktree", "prune")
+        remove_worktree(root, wt)
 
 
 def judge(here: Outcomes, main: Outcomes, where: str = "main") -> tuple[bool, list[str]]:
@@ -134,15 +126,22 @@ def judge(here: Outcomes, main: Outcomes, where: str = "main") -> tuple[bool, li
     return ok, lines
 
 
-def check_new_tests(root: Path, task: Task, base: str = gitrepo.MAIN) -> CheckResult | None:
-    """The result of the new-tests check, or None when the branch adds no test file."""
+def check_new_tests(
+    root: Path, task: Task, base: str = gitrepo.MAIN, base_name: str | None = None
+) -> CheckResult | None:
+    """The result of the new-tests check, or None when the branch adds no test file.
+
+    `base_name` names the base in the report; by default "main" for main and
+    "the setup commit" for anything else (a task's setup commit).
+    """
     files = added_test_files(root, base)
     if not files:
         return None
     start = time.monotonic()
-    where = "main" if base == gitrepo.MAIN else "the task's setup commit"
+    short = base_name or ("main" if base == gitrepo.MAIN else "the setup commit")
+    where = "the task's setup commit" if short == "the setup commit" else short
     ok, lines = judge(run_pytest(root, files), on_main(root, files, base), where)
-    name = NAME if base == gitrepo.MAIN else NAME.replace("main", "the setup commit")
+    name = NAME.replace("main", short)
     check = Check("command", name, ("pytest", *files), TIMEOUT_S, task.loc)
     output = f"new test files: {', '.join(files)}\n" + "\n".join(lines)
     return CheckResult(check, "passed" if ok else "failed", output, time.monotonic() - start)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.kit.ui import info
+from tools.common.console import info
 from tools.taskkit.gitrepo import timestamp
 
 PROGRESS_FILE = Path(".kit") / "progress.json"

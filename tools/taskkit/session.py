@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tools.kit.ui import KitError
+from tools.common.errors import KitError
+from tools.common.git import toplevel
 from tools.taskkit import catalog, gitrepo, progress
 from tools.taskkit.spec import Task
 
@@ -79,7 +80,7 @@ def _not_on_task_branch(branch: str | None, command: str) -> str:
 
 
 def open_session(cwd: Path | None = None) -> Session:
-    root = gitrepo.toplevel(cwd or Path.cwd())
+    root = toplevel(cwd or Path.cwd())
     tasks = catalog.load_all(root)
     return Session(root, tasks, progress.load(root), gitrepo.current_branch(root))
 

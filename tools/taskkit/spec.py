@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from tools.kit.ui import KitError
+from tools.common.errors import KitError
 from torchgen_mini.diagnostics import Location, ParseError
 from torchgen_mini.yaml_loader import YList, YMap, load_yaml
 

@@ -6,9 +6,13 @@ so that uncommitted task edits are verified too:
 
 0. for a task with `setup.patch`: it must apply, and is committed just as
    `./kit start` does (tools/taskkit/spec.py); that commit is the task's base;
-1. the checks run and must not pass (a task that passes unsolved teaches nothing);
-2. `solution.patch` must apply (`git apply`), else the patch is out of date;
-3. the checks run again and must pass.
+1. the build and the task's own checks run and must not pass (a task that
+   passes unsolved teaches nothing);
+2. `solution.patch` must apply, else the patch is out of date; it is
+   committed, as a learner commits their work;
+3. the whole plan `./kit check` runs (tools/taskkit/plan.py: build, the
+   task's checks, `./kit lint`, the review bot on the solution's commit, the
+   new-tests check) and must pass.
 
 The worktree is removed afterwards; the learner's checkout is never touched.
 Tasks that need the C++ build share one worktree instead, kept between runs:
@@ -18,17 +22,17 @@ see Note [One build for every C++ task].
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.common.git import git, remove_worktree
 from tools.taskkit import checks as checks_mod
 from tools.taskkit import gitrepo
 from tools.taskkit.catalog import TASKS_DIR
-from tools.taskkit.gitrepo import git
-from tools.taskkit.spec import Check, Task
+from tools.taskkit.plan import check_plan, run_plan
+from tools.taskkit.spec import Task
 
 VERIFY_DIR = Path(".kit") / "verify"
 SHARED = VERIFY_DIR / "shared"
@@ -57,39 +61,13 @@ class Verdict:
 
 
 def _add_worktree(root: Path, path: Path, base: str) -> None:
-    _remove_worktree(root, path)
+    remove_worktree(root, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     git(root, "worktree", "add", "--quiet", "--detach", str(path), base)
     shutil.rmtree(path / TASKS_DIR, ignore_errors=True)
     shutil.copytree(
         root / TASKS_DIR, path / TASKS_DIR, ignore=shutil.ignore_patterns("__pycache__")
     )
-
-
-def _remove_worktree(root: Path, path: Path) -> None:
-    if path.exists():
-        subprocess.run(
-            ["git", "worktree", "remove", "--force", str(path)],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(path, ignore_errors=True)
-    git(root, "worktree", "prune")
-
-
-def _run(
-    worktree: Path, task: Task, build: Check | None, base: str | None
-) -> list[checks_mod.CheckResult]:
-    todo = ([build] if build else []) + list(task.checks)
-    return [checks_mod.run_check(worktree, c, base) for c in todo]
-
-
-def _build_check(worktree: Path, task: Task) -> Check | None:
-    cmd = checks_mod.build_command(worktree)
-    if not task.needs_build or cmd is None:
-        return None
-    return Check("command", "build", ("env", "ATEN_MINI_NO_CUDA=1", *cmd), 7200, task.loc)
 
 
 def _shared_worktree(root: Path, base: str) -> Path:
@@ -121,20 +99,20 @@ def _why_failed(results: list[checks_mod.CheckResult]) -> str:
 
 def verify_task(root: Path, task: Task, base: str, keep: bool = False) -> Verdict:
     start = time.monotonic()
+    commit = git(root, "rev-parse", "--verify", f"{base}^{{commit}}").strip()
     if task.needs_build:
-        commit = git(root, "rev-parse", "--verify", f"{base}^{{commit}}").strip()
         wt = _shared_worktree(root, commit)
         try:
-            return _verify_in(wt, task, base, start)
+            return _verify_in(wt, task, base, commit, start)
         finally:
             _reset_shared(wt, commit)
     wt = root / VERIFY_DIR / task.id
-    _add_worktree(root, wt, base)
+    _add_worktree(root, wt, commit)
     try:
-        return _verify_in(wt, task, base, start)
+        return _verify_in(wt, task, base, commit, start)
     finally:
         if not keep:
-            _remove_worktree(root, wt)
+            remove_worktree(root, wt)
 
 
 def _commit_setup(wt: Path, task: Task) -> str:
@@ -146,24 +124,39 @@ def _commit_setup(wt: Path, task: Task) -> str:
     return commit
 
 
-def _verify_in(wt: Path, task: Task, base: str, start: float) -> Verdict:
+def _commit_solution(wt: Path, task: Task) -> None:
+    """Commit solution.patch on the worktree's HEAD and check it out, as a learner commits.
+
+    The review step reads commits (see Note [One check plan] in plan.py).
+    Raises PatchDoesNotApply when the patch is out of date.
+    """
+    patch = wt / TASKS_DIR / task.id / "solution.patch"
+    message = f"solve {task.id}: {task.title} (reference solution, ./kit dev verify)"
+    commit = gitrepo.commit_patch(wt, "HEAD", patch, message)
+    git(wt, "checkout", "--quiet", "--detach", commit)
+
+
+def _verify_in(wt: Path, task: Task, base: str, commit: str, start: float) -> Verdict:
+    """Verify in the worktree `wt` at `commit` (what `base` names). See the module docstring."""
+
     def verdict(unsolved: str, solved: str, problem: str | None) -> Verdict:
         return Verdict(task, unsolved, solved, problem, time.monotonic() - start)
 
-    task_base = None
+    task_base, base_name = commit, "the base commit"
     if task.has_setup:
         try:
-            task_base = _commit_setup(wt, task)
+            task_base, base_name = _commit_setup(wt, task), "the setup commit"
         except gitrepo.PatchDoesNotApply as e:
             return verdict("-", "-", f"setup.patch no longer applies to {base} ({e})")
-    build = _build_check(wt, task)
-    if checks_mod.passed(_run(wt, task, build, task_base)):
+    plan = check_plan(wt, task, build_env=("ATEN_MINI_NO_CUDA=1",))
+    if checks_mod.passed(run_plan(wt, plan.only("build", "task"), task_base)):
         return verdict("passes", "-", "its checks pass without the solution")
-    why = gitrepo.apply_patch(wt, wt / TASKS_DIR / task.id / "solution.patch")
-    if why is not None:
+    try:
+        _commit_solution(wt, task)
+    except gitrepo.PatchDoesNotApply as e:
         against = f"{base} + setup.patch" if task.has_setup else base
-        return verdict("fails", "-", f"solution.patch no longer applies to {against} ({why})")
-    solved = _run(wt, task, build, task_base)
+        return verdict("fails", "-", f"solution.patch no longer applies to {against} ({e})")
+    solved = run_plan(wt, plan, task_base, base_name=base_name)
     if not checks_mod.passed(solved):
         return verdict("fails", "fails", f"fails with its solution: {_why_failed(solved)}")
     return verdict("fails", "passes", None)

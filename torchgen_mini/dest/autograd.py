@@ -12,15 +12,14 @@ overloads also get an `ADInplaceOrView` kernel that bumps version counters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from torchgen_mini.api import dispatcher
-from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo, parse_derivatives_yaml
+from torchgen_mini.derivatives import Derivative, DifferentiabilityInfo
 from torchgen_mini.dest import forward_ad, per_op
 from torchgen_mini.dest.forward_ad import ForwardFormula
-from torchgen_mini.diagnostics import Diagnostic
-from torchgen_mini.file_manager import FileManager
 from torchgen_mini.model import (
     Argument,
     BaseTy,
@@ -32,6 +31,8 @@ from torchgen_mini.model import (
     SchemaKind,
     Type,
 )
+from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
 
 # Note [Autograd kernel kinds]
 # Each overload gets one Autograd kernel, chosen by what the YAML says:
@@ -48,6 +49,7 @@ from torchgen_mini.model import (
 # where the version counter of each mutated tensor is bumped.
 
 MISSING_FORMULA_HINT = "add a formula for it to tools/autograd/derivatives.yaml"
+MACROS = "macros/autograd.cpp"
 AG = "torch::autograd"
 
 # Note [Saved sizes and dtypes]
@@ -67,10 +69,16 @@ class Saved:
 
     member: str
     cpp_type: str
-    value: str
-    unpack: str | None
+    value: str  # the C++ expression the forward kernel stores
+    unpacked: str | None  # a SavedVariable: the local that apply() unpacks it into
     after_call: bool
     needed_by: frozenset[int]
+    unpack_arg: str = ""  # the argument of SavedVariable::unpack
+
+    @property
+    def condition(self) -> str:
+        """When the forward kernel saves it: one of the gradients that need it is wanted."""
+        return " || ".join(f"grad_fn->should_compute_output({i})" for i in sorted(self.needed_by))
 
 
 @dataclass(frozen=True)
@@ -153,8 +161,7 @@ def _saved_input(a: Argument, inplace: bool, needed: frozenset[int]) -> Saved:
         # See Note [In-place formulas]
         value = f"{a.name}.clone()" if inplace and a.name == "self" else a.name
         save = f"{AG}::SavedVariable({value}, false)"
-        unpack = f"auto {a.name} = {a.name}_.unpack();"
-        return Saved(f"{a.name}_", f"{AG}::SavedVariable", save, unpack, False, needed)
+        return Saved(f"{a.name}_", f"{AG}::SavedVariable", save, a.name, False, needed)
     cpp_type = _value_cpp_type(a.type)
     # An int[] arrives as an IntArrayRef, a view of the caller's memory: keep a copy.
     value = f"{a.name}.vec()" if cpp_type == "std::vector<int64_t>" else a.name
@@ -167,11 +174,9 @@ def _saved_result(inplace: bool, needed: frozenset[int]) -> Saved:
     # formulas `result` is `self` after the op, and `self` is the value before
     # it: the kernel saves `self.clone()` (only if a gradient that needs it
     # is wanted), since the op overwrites `self`.
-    value = "self, true, self.is_view()" if inplace else "result, true"
-    unpack = "auto result = result_.unpack(at_mini::autograd::node_ptr(this));"
-    return Saved(
-        "result_", f"{AG}::SavedVariable", f"{AG}::SavedVariable({value})", unpack, True, needed
-    )
+    value = f"{AG}::SavedVariable({'self, true, self.is_view()' if inplace else 'result, true'})"
+    owner = "at_mini::autograd::node_ptr(this)"
+    return Saved("result_", f"{AG}::SavedVariable", value, "result", True, needed, owner)
 
 
 # --------------------------------------------------------------------------
@@ -256,41 +261,31 @@ def final_gradients(node: BackwardNode) -> list[Gradient]:
 def node_struct(node: BackwardNode) -> str:
     """The C++ declaration of the node, with its `apply()` inline."""
     saved = saved_values(node, inplace=False)
-    members = [f"  {s.cpp_type} {s.member};" for s in saved]
-    releases = [f"    {s.member}.reset_data();" for s in saved if s.unpack is not None]
-    lines = [
-        f"// Backward of {node.info.func.name}, from tools/autograd/derivatives.yaml",
-        f"struct {node.name} final : public {AG}::Node {{",
-        f'  std::string name() const override {{ return "{node.name}"; }}',
-        "  void release_variables() override {",
-        "    std::lock_guard<std::mutex> lock(mutex_);",
-        *releases,
-        "  }",
-        f"  {AG}::variable_list apply({AG}::variable_list&& grads) override;",
-        *members,
-        "};",
-    ]
-    return "\n".join(lines)
+    return render_macro(
+        MACROS,
+        "node_struct",
+        func=str(node.info.func.name),
+        name=node.name,
+        releases=[s for s in saved if s.unpacked is not None],
+        members=saved,
+    )
 
 
 def node_apply(node: BackwardNode) -> str:
     """`<Node>::apply`: per wanted gradient, unpack what it needs and evaluate it."""
-    saved = [s for s in saved_values(node, inplace=False) if s.unpack is not None]
-    lines = [
-        f"{AG}::variable_list {node.name}::apply({AG}::variable_list&& grads) {{",
-        "  std::lock_guard<std::mutex> lock(mutex_);",
-        "  const at::Tensor& grad = grads[0];",
-        f"  {AG}::variable_list grad_inputs({len(node.inputs)});",
+    saved = [s for s in saved_values(node, inplace=False) if s.unpacked is not None]
+    gradients = [
+        {
+            "index": g.index,
+            "name": g.name,
+            "formula": g.formula,
+            "unpacks": [s for s in saved if g.index in s.needed_by],
+        }
+        for g in final_gradients(node)
     ]
-    for g in final_gradients(node):
-        lines += [
-            f"  if (grad.defined() && task_should_compute_output({g.index})) {{  // {g.name}",
-            *[f"    {s.unpack}" for s in saved if g.index in s.needed_by],
-            f"    grad_inputs[{g.index}] = {g.formula};",
-            "  }",
-        ]
-    lines += ["  return grad_inputs;", "}"]
-    return "\n".join(lines)
+    return render_macro(
+        MACROS, "node_apply", name=node.name, n_inputs=len(node.inputs), gradients=gradients
+    )
 
 
 # --------------------------------------------------------------------------
@@ -308,12 +303,14 @@ def _params(f: NativeFunction) -> str:
 
 def _call_below(f: NativeFunction, guard: str, keyset: str) -> str:
     sig = dispatcher.signature(f)
-    call = f"{dispatcher.qualified_op(f)}::redispatch(ks & {keyset}, {sig.arg_names()})"
-    return (
-        f"  decltype(auto) result = [&]() -> {sig.returns} {{\n"
-        f"    {guard} guard;\n"
-        f"    return {call};\n"
-        "  }();"
+    return render_macro(
+        MACROS,
+        "call_below",
+        returns=sig.returns,
+        guard=guard,
+        op=dispatcher.qualified_op(f),
+        keyset=keyset,
+        args=sig.arg_names(),
     )
 
 
@@ -330,36 +327,31 @@ def _tensor_args(f: NativeFunction, with_out: bool) -> list[str]:
     return [a.name for a in args if a.type.is_tensor_like()]
 
 
+def _head(f: NativeFunction) -> dict[str, str]:
+    """The return type, name and parameters of the Autograd kernel of `f`."""
+    returns = dispatcher.signature(f).returns
+    return {"returns": returns, "name": kernel_name(f), "params": _params(f)}
+
+
 def refusing_kernel(f: NativeFunction, message: str, fw_reason: str) -> str:
     """A kernel for an overload with no gradient: refuse inputs that require grad
     or carry a tangent (See Note [Forward-mode AD kernels])."""
     tensor_args = _tensor_args(f, with_out=True)
     tensors = ", ".join(tensor_args)
-    check = f"{AG}::compute_requires_grad({tensors})" if tensors else "false"
-    sig = dispatcher.signature(f)
-    return "\n".join(
-        [
-            f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
-            f"  TORCH_CHECK(!{check},\n      {message});",
-            *forward_ad.forbid(f, tensor_args, fw_reason),
-            _below_autograd(f),
-            "  return result;",
-            "}",
-        ]
+    return render_macro(
+        MACROS,
+        "refusing_kernel",
+        **_head(f),
+        check=f"{AG}::compute_requires_grad({tensors})" if tensors else "false",
+        message=message,
+        forbid=forward_ad.forbid(f, tensor_args, fw_reason),
+        below=_below_autograd(f),
     )
 
 
 def non_differentiable_kernel(f: NativeFunction) -> str:
     """An entry without backward formulas: the result simply has no gradient."""
-    sig = dispatcher.signature(f)
-    return "\n".join(
-        [
-            f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
-            _below_autograd(f),
-            "  return result;",
-            "}",
-        ]
-    )
+    return render_macro(MACROS, "non_differentiable_kernel", **_head(f), below=_below_autograd(f))
 
 
 def missing_formula_message(f: NativeFunction) -> str:
@@ -382,65 +374,47 @@ def differentiable_kernel(f: NativeFunction, node: BackwardNode, fw: ForwardForm
     and sets the output's tangent from `fw` (See Note [Forward-mode AD kernels])."""
     inplace = f.func.kind() is SchemaKind.inplace
     saved = saved_values(node, inplace)
-    inputs = ", ".join(a.name for a in node.inputs)
-    sig = dispatcher.signature(f)
-    lines = [
-        f"{sig.returns} {kernel_name(f)}({_params(f)}) {{",
-        f"  const bool requires_grad = {AG}::compute_requires_grad({inputs});",
-    ]
-    if inplace:
-        lines.append(f"  {AG}::check_inplace(self, requires_grad);")
     if fw is None:
         reason = forward_ad.no_formula_reason(f)
-        lines += forward_ad.forbid(f, [a.name for a in node.inputs], reason)
+        before = forward_ad.forbid(f, [a.name for a in node.inputs], reason)
+        after = []
     else:
-        lines += forward_ad.before_call(fw)
-    lines += [
-        f"  at_mini::autograd::NodePtr<{node.name}> grad_fn;",
-        "  if (requires_grad) {",
-        f"    grad_fn = at_mini::autograd::make_node<{node.name}>();",
-        f"    grad_fn->set_next_edges({AG}::collect_next_edges({inputs}));",
-        *[_save_line(s) for s in saved if not s.after_call],
-        "  }",
-        _below_autograd(f),
-        "  if (grad_fn) {",
-        f"    {AG}::{'rebase_history' if inplace else 'set_history'}(result, grad_fn);",
-        "  }",
-        *([] if fw is None else forward_ad.after_call(fw)),
-    ]
+        before, after = [forward_ad.before_call(fw)], [forward_ad.after_call(fw)]
     # Outputs are saved after their tangent is set, so that a saved result keeps it.
-    after = [_save_line(s) for s in saved if s.after_call]
-    if after:
-        lines += ["  if (grad_fn) {", *after, "  }"]
-    lines += [
-        "  return result;",
-        "}",
-    ]
-    return "\n".join(lines)
-
-
-def _save_line(s: Saved) -> str:
-    cond = " || ".join(f"grad_fn->should_compute_output({i})" for i in sorted(s.needed_by))
-    return f"    if ({cond}) grad_fn->{s.member} = {s.value};"
+    after_call = [s for s in saved if s.after_call]
+    return render_macro(
+        MACROS,
+        "differentiable_kernel",
+        **_head(f),
+        inputs=", ".join(a.name for a in node.inputs),
+        inplace_checks=["self"] if inplace else [],
+        forward_ad_before=before,
+        node=node.name,
+        saves=[s for s in saved if not s.after_call],
+        below=_below_autograd(f),
+        history="rebase_history" if inplace else "set_history",
+        forward_ad_after=after,
+        after_call=[after_call] if after_call else [],
+    )
 
 
 def inplace_or_view_kernel(f: NativeFunction) -> str:
     """Below autograd, a mutating overload bumps the version of what it writes."""
-    sig = dispatcher.signature(f)
-    bumps = [
-        f"  {AG}::increment_version({a.name});" for a in f.func.arguments.flat_all if a.is_write
-    ]
-    return "\n".join(
-        [
-            f"{sig.returns} inplace_or_view_{dispatcher.name(f.func)}({_params(f)}) {{",
-            _call_below(
-                f, "at::AutoDispatchBelowADInplaceOrView", "c10::after_ADInplaceOrView_keyset"
-            ),
-            *bumps,
-            "  return result;",
-            "}",
-        ]
+    return render_macro(
+        MACROS,
+        "inplace_or_view_kernel",
+        returns=dispatcher.signature(f).returns,
+        name=inplace_or_view_name(f),
+        params=_params(f),
+        below=_call_below(
+            f, "at::AutoDispatchBelowADInplaceOrView", "c10::after_ADInplaceOrView_keyset"
+        ),
+        written=[a.name for a in f.func.arguments.flat_all if a.is_write],
     )
+
+
+def inplace_or_view_name(f: NativeFunction) -> str:
+    return f"inplace_or_view_{dispatcher.name(f.func)}"
 
 
 # --------------------------------------------------------------------------
@@ -517,6 +491,14 @@ def includes(fns: list[NativeFunction], p: AutogradPlan, code: list[str]) -> lis
     )
 
 
+@dataclass(frozen=True)
+class Impl:
+    """One `m.impl(<op>, TORCH_FN(<kernel>))` line of a TORCH_LIBRARY_IMPL block."""
+
+    op: str
+    kernel: str
+
+
 def compute(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> dict[str, object]:
     p = plan(fns, infos)
     applies = [node_apply(n) for n in p.nodes]
@@ -526,25 +508,18 @@ def compute(fns: list[NativeFunction], infos: list[DifferentiabilityInfo]) -> di
         "node_structs": [node_struct(n) for n in p.nodes],
         "node_applies": applies,
         "kernels": kernels,
-        "autograd_impls": [
-            f'm.impl("{f.func.name}", TORCH_FN({kernel_name(f)}));' for f, _ in p.kernels
-        ],
+        "autograd_impls": [Impl(str(f.func.name), kernel_name(f)) for f, _ in p.kernels],
         "inplace_or_view_kernels": [inplace_or_view_kernel(f) for f in p.inplace_or_view],
         "inplace_or_view_impls": [
-            f'm.impl("{f.func.name}", TORCH_FN(inplace_or_view_{dispatcher.name(f.func)}));'
-            for f in p.inplace_or_view
+            Impl(str(f.func.name), inplace_or_view_name(f)) for f in p.inplace_or_view
         ],
     }
 
 
 OUTPUT = "RegisterAutograd.cpp"
-DEFAULT_DERIVATIVES = Path("tools/autograd/derivatives.yaml")
 
 
-def add_output(fm: FileManager, fns: list[NativeFunction], path: Path) -> list[Diagnostic]:
-    """Parse derivatives.yaml and queue RegisterAutograd.cpp; the errors, if any."""
-    parsed = parse_derivatives_yaml(path, fns)
-    if parsed.errors:
-        return parsed.errors
-    fm.add(OUTPUT, OUTPUT, compute(fns, parsed.infos))
-    return []
+def outputs(ctx: Context) -> Iterator[Output]:
+    """RegisterAutograd.cpp, when the run has a derivatives.yaml (`ctx.derivatives`)."""
+    if ctx.derivatives is not None:
+        yield Output(OUTPUT, OUTPUT, compute(ctx.native_functions, ctx.derivatives))

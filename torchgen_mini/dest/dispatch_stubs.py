@@ -7,8 +7,14 @@ the header gets `using add_stub_fn = void (*)(...)` and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction, ParseError, StubDecl
+from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
+
+MACROS = "macros/dispatch_stubs.cpp"
 
 
 def unique_stubs(fns: list[NativeFunction]) -> list[StubDecl]:
@@ -37,7 +43,7 @@ def pointer_type(s: StubDecl) -> str:
 
 
 def declaration(s: StubDecl) -> str:
-    return f"using {s.name}_fn = {pointer_type(s)};\nDECLARE_DISPATCH({s.name}_fn, {s.name});"
+    return render_macro(MACROS, "declaration", name=s.name, pointer_type=pointer_type(s))
 
 
 def compute_header(fns: list[NativeFunction]) -> dict[str, object]:
@@ -52,3 +58,12 @@ def compute_op_header(root: str, stubs: list[StubDecl]) -> dict[str, object]:
 
 def compute_source(fns: list[NativeFunction]) -> dict[str, object]:
     return {"definitions": [f"DEFINE_DISPATCH({s.name});" for s in unique_stubs(fns)]}
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """DispatchStubs.h, DispatchStubs.cpp, and ops/<root>_stubs.h per root that has stubs."""
+    fns = ctx.native_functions
+    yield Output("DispatchStubs.h", "DispatchStubs.h", compute_header(fns))
+    yield Output("DispatchStubs.cpp", "DispatchStubs.cpp", compute_source(fns))
+    for root, stubs in stubs_by_root(fns).items():
+        yield Output(per_op.stubs_header(root), "ops_stubs.h", compute_op_header(root, stubs))

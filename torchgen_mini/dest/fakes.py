@@ -15,8 +15,11 @@ python/aten_mini/_compile.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import pyi
 from torchgen_mini.model import Argument, NativeFunction, ParseError, SchemaKind
+from torchgen_mini.output import Context, Output
 
 NAMESPACE = "aten_mini"
 
@@ -80,3 +83,7 @@ def compute(fns: list[NativeFunction]) -> dict[str, object]:
         "fakes": [fake(f) for f in with_fakes],
         "table": [f'"{NAMESPACE}::{f.func.name}": {fake_name(f)},' for f in with_fakes],
     }
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    yield Output("_C_fakes.py", "_C_fakes.py.in", compute(ctx.native_functions))

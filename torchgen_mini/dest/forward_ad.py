@@ -20,6 +20,7 @@ from torchgen_mini.api import cpp
 from torchgen_mini.derivatives import DifferentiabilityInfo
 from torchgen_mini.diagnostics import Location
 from torchgen_mini.model import NativeFunction, ParseError, SchemaKind
+from torchgen_mini.templating import render_macro
 
 # Note [Forward-mode AD kernels]
 # Under `torch.autograd.forward_ad.dual_level()` and in `torch.func.jvp` /
@@ -214,8 +215,11 @@ def inplace_formula(ff: ForwardFormula) -> ForwardFormula:
 
 
 # --------------------------------------------------------------------------
-# C++ for the Autograd kernels
+# C++ for the Autograd kernels: pieces rendered from templates/macros/forward_ad.cpp
 # --------------------------------------------------------------------------
+
+
+MACROS = "macros/forward_ad.cpp"
 
 
 def any_name(ff: ForwardFormula) -> str:
@@ -226,69 +230,54 @@ def _defined(names: list[str]) -> str:
     return "(" + " || ".join(f"{AG}::isFwGradDefined({n})" for n in names) + ")"
 
 
-def before_call(ff: ForwardFormula) -> list[str]:
+@dataclass(frozen=True)
+class Tangent:
+    """A tangent that the formula reads, as `after_call` unpacks it."""
+
+    name: str  # `self` for `self_t`, `original_self` for `original_self_t`
+    zeros: str  # the ATen function making a zero tangent when there is none
+    wrapped_numbers: tuple[str, ...]  # (name,) if a wrapped-number flag is carried over
+
+
+def before_call(ff: ForwardFormula) -> str:
     """Whether a tangent is present (and the clone of self an in-place formula reads)."""
-    lines = [f"  [[maybe_unused]] auto {any_name(ff)} = {_defined(list(ff.tangents))};"]
-    if ff.original_self:
-        lines += [
-            "  std::optional<at::Tensor> original_self;",
-            f"  if ({any_name(ff)}) {{",
-            "    original_self = self.clone();",
-            "  }",
-        ]
-    return lines
+    flag, defined = any_name(ff), _defined(list(ff.tangents))
+    originals = ["self"] if ff.original_self else []
+    return render_macro(MACROS, "before_call", flag=flag, defined=defined, originals=originals)
 
 
-def _unpack_tangent(name: str, source: str, zeros: str) -> list[str]:
-    return [
-        f"    auto {name}_t_raw = toNonOptFwGrad({source});",
-        f"    auto {name}_tensor = toNonOptTensor({source});",
-        f"    auto {name}_t = ({name}_t_raw.defined() || !{name}_tensor.defined())",
-        f"        ? {name}_t_raw",
-        f"        : at::{zeros}({name}_tensor.sym_sizes(), {name}_tensor.options());",
-    ]
-
-
-def after_call(ff: ForwardFormula) -> list[str]:
+def after_call(ff: ForwardFormula) -> str:
     """Evaluate the formula and set the output's tangent (after the op has run)."""
-    out = ff.output
-    unpack: list[str] = []
+    tangents = []
     for name in ff.tangents:
         inplace_self = ff.inplace and name == "self"
         zeros = "zeros_symint" if inplace_self else "_efficientzerotensor_symint"
-        unpack += _unpack_tangent(name, name, zeros)
-        if not inplace_self:
-            unpack.append(f"    update_wrapped_number({name}_tensor, {name}_t);")
-    for name in ff.primals:
-        unpack.append(f"    auto {name}_p = toNonOptPrimal({name});")
-    if ff.original_self:
-        unpack += _unpack_tangent("original_self", "original_self", "zeros_symint")
-        unpack.append("    auto original_self_p = toNonOptPrimal(original_self);")
-    elif ff.reuses_functional:
-        unpack.append("    self_t = at::GradMode::is_enabled() ? self_t.clone() : self_t;")
-    new = f"{out}_new_fw_grad_opt"
-    return [
-        f"  std::optional<at::Tensor> {new} = std::nullopt;",
-        f"  if ({any_name(ff)} && ({out}.defined())) {{",
-        *unpack,
-        f"    {new} = {ff.formula};",
-        "  }",
-        f"  if ({new}.has_value() && {new}.value().defined() && {out}.defined()) {{",
-        f"    {out}._set_fw_grad({new}.value(), /* level */ 0, "
-        f"/* is_inplace_op */ {'true' if ff.inplace else 'false'});",
-        "  }",
-    ]
+        tangents.append(Tangent(name, zeros, () if inplace_self else (name,)))
+    originals = [Tangent("original_self", "zeros_symint", ())] if ff.original_self else []
+    # An in-place variant on its functional variant's formula (without a clone of
+    # self) reads self's tangent after the op updates it in place: read a copy.
+    cloned = ["self"] if ff.reuses_functional and not ff.original_self else []
+    return render_macro(
+        MACROS,
+        "after_call",
+        out=ff.output,
+        flag=any_name(ff),
+        formula=ff.formula,
+        inplace_op="true" if ff.inplace else "false",
+        tangents=tangents,
+        primals=list(ff.primals),
+        originals=originals,
+        cloned=cloned,
+    )
 
 
 def forbid(f: NativeFunction, inputs: list[str], reason: str) -> list[str]:
-    """PyTorch's refusal when an input has a tangent the op cannot propagate."""
+    """PyTorch's refusal when an input has a tangent the op cannot propagate:
+    one piece of C++, or none when `inputs` is empty."""
     if not inputs:
         return []
-    name = cpp.cpp_api_name(f)
-    return [
-        f"  TORCH_CHECK_NOT_IMPLEMENTED(!{_defined(inputs)},",
-        f'      "Trying to use forward AD with {name} that does not support it {reason}");',
-    ]
+    op = cpp.cpp_api_name(f)
+    return [render_macro(MACROS, "forbid", defined=_defined(inputs), op=op, reason=reason)]
 
 
 def out_reason() -> str:

@@ -7,16 +7,28 @@ Inline functions that call the operator structs of `Operators.h`; kernels
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import cpp, dispatcher
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
+
+MACROS = "macros/functions.cpp"
 
 
 def inline_functions(f: NativeFunction) -> list[str]:
     """The `Functions.h` definitions for `f` (two for an out= op)."""
     call = dispatcher.call(f)
     return [
-        f"// {f.func}\ninline {sig.decl(with_defaults=True)} {{\n  return {call};\n}}"
+        render_macro(
+            MACROS,
+            "inline_function",
+            schema=str(f.func),
+            decl=sig.decl(with_defaults=True),
+            call=call,
+        )
         for sig in cpp.cpp_api_signatures(f)
     ]
 
@@ -33,3 +45,11 @@ def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
         "includes": per_op.include_lines([per_op.ops_header(root)]),
         "functions": [text for f in fns for text in inline_functions(f)],
     }
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """Functions.h and ops/<root>.h per root."""
+    fns = ctx.native_functions
+    yield Output("Functions.h", "Functions.h", compute(fns))
+    for root, group in per_op.by_root(fns).items():
+        yield Output(per_op.api_header(root), "ops_function.h", compute_op(root, group))

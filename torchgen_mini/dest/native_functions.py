@@ -10,9 +10,12 @@ ops/<root>_meta.h); see torchgen_mini/dest/structured.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import cpp
 from torchgen_mini.dest import per_op, structured
 from torchgen_mini.model import DispatchKey, NativeFunction
+from torchgen_mini.output import Context, Output
 
 
 def kernels(f: NativeFunction) -> dict[str, list[DispatchKey]]:
@@ -49,3 +52,11 @@ def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
     impls = [d for s in structs for d in structured.impl_declarations(s)]
     includes = per_op.include_lines([structured.meta_header(root)] if structs else [])
     return {"root": root, "includes": includes, "declarations": [*impls, *declarations(fns)]}
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """NativeFunctions.h and ops/<root>_native.h per root."""
+    fns = ctx.native_functions
+    yield Output("NativeFunctions.h", "NativeFunctions.h", compute(fns))
+    for root, group in per_op.by_root(fns).items():
+        yield Output(per_op.native_header(root), "ops_native.h", compute_op(root, group))

@@ -20,6 +20,8 @@ in python/aten_mini/_compile.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import pyi, python
 from torchgen_mini.api.python import PythonArg, PythonSignature
 from torchgen_mini.model import (
@@ -31,6 +33,7 @@ from torchgen_mini.model import (
     OptionalType,
     SchemaKind,
 )
+from torchgen_mini.output import Context, Output
 
 NAMESPACE = "aten_mini"
 Twins = dict[NativeFunction, NativeFunction]
@@ -177,3 +180,7 @@ def compute(fns: list[NativeFunction]) -> dict[str, object]:
         "polyfills": polyfills,
         "table": [f'"{name}": {name},' for name in overloads],
     }
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    yield Output("_C_polyfills.py", "_C_polyfills.py.in", compute(ctx.native_functions))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.api import pyi, python
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context, Output
 
 
 def stubs(fns: list[NativeFunction]) -> list[str]:
@@ -16,3 +19,7 @@ def stubs(fns: list[NativeFunction]) -> list[str]:
 
 def compute(fns: list[NativeFunction]) -> dict[str, object]:
     return {"scalar_alias": pyi.SCALAR_ALIAS, "stubs": stubs(fns)}
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    yield Output("_C.pyi", "_C.pyi.in", compute(ctx.native_functions))

@@ -10,12 +10,14 @@ overload of each name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from torchgen_mini.api import python
 from torchgen_mini.api.python import PythonSignature
 from torchgen_mini.dest import per_op
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context, Output
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,14 @@ def compute(fns: list[NativeFunction], shard: int = 0) -> dict[str, object]:
 def compute_module(fns: list[NativeFunction]) -> dict[str, object]:
     """python_module.cpp: PYBIND11_MODULE, which calls every shard (names no op)."""
     return {"shards": list(range(per_op.PYTHON_SHARDS))}
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """python_module.cpp and the shards python_functions_<n>.cpp.
+
+    See Note [Sharded generated sources] in dest/per_op.py.
+    """
+    fns = ctx.native_functions
+    yield Output("python_module.cpp", "python_module.cpp", compute_module(fns))
+    for i, part in enumerate(per_op.shard(fns, per_op.PYTHON_SHARDS)):
+        yield Output(f"python_functions_{i}.cpp", "python_functions.cpp", compute(part, i))

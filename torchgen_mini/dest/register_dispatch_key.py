@@ -10,6 +10,7 @@ torchgen_mini/dest/structured.py instead, for CPU, CUDA and Meta.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from torchgen_mini.api import dispatcher
@@ -19,6 +20,7 @@ from torchgen_mini.model import (
     DispatchKey,
     NativeFunction,
 )
+from torchgen_mini.output import Context, Output
 
 # Note [Meta kernels for free]
 # torch.compile traces with Meta tensors (shapes and dtypes, no data).  A
@@ -190,3 +192,9 @@ def compute(key: DispatchKey, regs: list[Registration]) -> dict[str, object]:
         ],
         "impls": [impl_line(r) for r in regs],
     }
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """Register<Key>.cpp for every key that some overload has a kernel for."""
+    for key, regs in registrations(ctx.native_functions).items():
+        yield Output(filename(key), "RegisterDispatchKey.cpp", compute(key, regs))

@@ -7,7 +7,10 @@ Tags that torch's `at::Tag` enum knows are passed to `torch::Library::def`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context, Output
 
 # Tags present in `at::Tag` (ATen/core/enum_tag.h) in every torch the kit
 # supports (2.11 to 2.14).
@@ -49,3 +52,7 @@ def schema_def(f: NativeFunction) -> str:
 
 def compute(fns: list[NativeFunction]) -> dict[str, object]:
     return {"defs": [schema_def(f) for f in fns]}
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    yield Output("RegisterSchema.cpp", "RegisterSchema.cpp", compute(ctx.native_functions))

@@ -18,6 +18,7 @@ Note [How structured wrappers allocate outputs].
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from torchgen_mini.api import cpp
@@ -31,6 +32,8 @@ from torchgen_mini.model import (
     SchemaKind,
     group_native_functions,
 )
+from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
 
 # Note [How structured wrappers allocate outputs]
 # A structured op's meta() never allocates: it computes the output's sizes,
@@ -258,76 +261,18 @@ def _create_out(key: DispatchKey) -> tuple[str, str, str]:
 
 
 def helpers(key: DispatchKey) -> str:
-    """The output helpers of one Register<Key>.cpp.
+    """The output helpers of one Register<Key>.cpp (templates/macros/structured.cpp).
 
     See Note [How structured wrappers allocate outputs].
     """
     empty, empty_strided, options = _create_out(key)
-    return f"""C10_DIAGNOSTIC_PUSH_AND_IGNORED_IF_DEFINED("-Wunused-function")
-// The output of a functional call: contiguous when meta() gives no strides.
-at::Tensor create_out(
-    at::IntArrayRef sizes, at::IntArrayRef strides, const at::TensorOptions& options) {{
-  if (strides.empty()) {{
-    return {empty}(sizes, {options});
-  }}
-  return {empty_strided}(sizes, strides, {options});
-}}
-
-// out=: dtype and device must match; resize_output resizes (and warns when a
-// non-empty out changes shape); only a resized out takes meta()'s strides.
-void resize_out(
-    const at::Tensor& out,
-    at::IntArrayRef sizes,
-    at::IntArrayRef strides,
-    const at::TensorOptions& options) {{
-  TORCH_CHECK(
-      options.dtype() == out.dtype(),
-      "Expected out tensor to have dtype ", options.dtype(), ", but got ", out.dtype(),
-      " instead");
-  TORCH_CHECK(
-      options.device() == out.device(),
-      "Expected out tensor to have device ", options.device(), ", but got ", out.device(),
-      " instead");
-  if (!at::native::resize_output(out, sizes)) {{
-    return; // not resized: out keeps its own strides
-  }}
-  if (!strides.empty()) {{
-    TORCH_INTERNAL_ASSERT(!options.memory_format_opt().has_value());
-    out.as_strided_(sizes, strides);
-  }} else if (options.memory_format_opt().has_value()) {{
-    out.unsafeGetTensorImpl()->empty_tensor_restride(*options.memory_format_opt());
-  }}
-}}
-
-// In-place: self must already be what meta() computed.
-void check_inplace(
-    const at::Tensor& self, at::IntArrayRef sizes, const at::TensorOptions& options) {{
-  TORCH_CHECK(
-      options.dtype() == self.dtype(),
-      "Bad in-place call: input tensor dtype ", self.dtype(), " and output tensor dtype ",
-      options.dtype(), " should match");
-  TORCH_CHECK(
-      options.device() == self.device(),
-      "Bad in-place call: input tensor device ", self.device(), " and output tensor device ",
-      options.device(), " should match");
-  TORCH_CHECK(
-      sizes == self.sizes(),
-      "Bad in-place call: input tensor size ", self.sizes(), " and output tensor size ",
-      sizes, " should match");
-}}
-
-// A stand-in output when the given one has other strides than meta() asks for.
-std::optional<at::Tensor> maybe_create_proxy(
-    const at::Tensor& out,
-    at::IntArrayRef sizes,
-    at::IntArrayRef strides,
-    const at::TensorOptions& options) {{
-  if (out.strides() == strides) {{
-    return std::nullopt;
-  }}
-  return {empty_strided}(sizes, strides, {options});
-}}
-C10_DIAGNOSTIC_POP()"""
+    return render_macro(
+        "macros/structured.cpp",
+        "helpers",
+        empty=empty,
+        empty_strided=empty_strided,
+        options=options,
+    )
 
 
 def helper_includes(key: DispatchKey) -> list[str]:
@@ -455,3 +400,12 @@ def wrapper_body(s: Structured, f: NativeFunction, key: DispatchKey) -> list[str
     ret = "self" if kind is SchemaKind.inplace else f.func.arguments.out[0].name
     lines.append(f"return {ret};")
     return lines
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """ops/<root>_meta.h for every root with a structured group."""
+    by_root: dict[str, list[Structured]] = {}
+    for s in groups(ctx.native_functions):
+        by_root.setdefault(s.g.root_name, []).append(s)
+    for root, structs in by_root.items():
+        yield Output(meta_header(root), "ops_meta.h", compute_meta_header(root, structs))

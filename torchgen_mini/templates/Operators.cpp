@@ -11,8 +11,22 @@
 
 namespace at_mini::_ops {
 
-{% for d in definitions %}
-{{ d }}
+{% for s in structs %}
+static C10_NOINLINE c10::TypedOperatorHandle<{{ s.name }}::schema> create_{{ s.name }}_typed_handle() {
+  return c10::Dispatcher::singleton()
+      .findSchemaOrThrow({{ s.name }}::name, {{ s.name }}::overload_name)
+      .typed<{{ s.name }}::schema>();
+}
+
+{{ s.call_definition }} {
+  static auto op = create_{{ s.name }}_typed_handle();
+  return op.call({{ s.args }});
+}
+
+{{ s.redispatch_definition }} {
+  static auto op = create_{{ s.name }}_typed_handle();
+  return op.redispatch({{ s.redispatch_args }});
+}
 
 {% endfor %}
 } // namespace at_mini::_ops

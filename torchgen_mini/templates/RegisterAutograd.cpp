@@ -41,14 +41,14 @@ namespace at_mini::autograd::generated {
 
 {% endfor %}
 TORCH_LIBRARY_IMPL(aten_mini, Autograd, m) {
-{% for line in autograd_impls %}
-  {{ line }}
+{% for i in autograd_impls %}
+  m.impl("{{ i.op }}", TORCH_FN({{ i.kernel }}));
 {% endfor %}
 }
 
 TORCH_LIBRARY_IMPL(aten_mini, ADInplaceOrView, m) {
-{% for line in inplace_or_view_impls %}
-  {{ line }}
+{% for i in inplace_or_view_impls %}
+  m.impl("{{ i.op }}", TORCH_FN({{ i.kernel }}));
 {% endfor %}
 }
 

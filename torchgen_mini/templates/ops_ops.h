@@ -14,7 +14,16 @@
 namespace at_mini::_ops {
 
 {% for s in structs %}
-{{ s }}
+// {{ s.schema }}
+struct {{ s.name }} {
+  using schema = {{ s.function_type }};
+  using ptr_schema = schema*;
+  static constexpr const char* name = "{{ s.op_name }}";
+  static constexpr const char* overload_name = "{{ s.overload_name }}";
+  static constexpr const char* schema_str = {{ s.schema_str }};
+  static {{ s.call }};
+  static {{ s.redispatch }};
+};
 
 {% endfor %}
 } // namespace at_mini::_ops

@@ -20,7 +20,9 @@ from typing import Any
 
 from tools.bench import report
 from tools.bench.cases import OPS
-from tools.kit.ui import ROOT, KitError, info
+from tools.common.console import info
+from tools.common.errors import KitError
+from tools.common.paths import ROOT
 
 NAME = "bench"
 HELP = "benchmark aten_mini's ops against torch (ratios), or the edit-build loop (--build)"

@@ -9,18 +9,18 @@ Other commands call `ensure_built()` first.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
-from pathlib import Path
 
-from tools.kit.ui import ROOT, KitError, info, run_process, step
+from tools.common.console import info, step
+from tools.common.paths import ROOT
+from tools.common.proc import run_process
+from tools.common.toolchain import JOBS, tool
 
 NAME = "build"
 HELP = "generate code and build libaten_mini + aten_mini._C (incremental)"
 
 BUILD_DIR = ROOT / "build"
-JOBS = "2"  # these machines have 2 cores, shared
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,17 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clean", action="store_true", help="delete build/ first")
     parser.add_argument("--verbose", action="store_true", help="show every compiler command")
     parser.add_argument("-j", "--jobs", default=JOBS, help=f"parallel jobs (default {JOBS})")
-
-
-def tool(name: str) -> str:
-    """A build tool from .venv (where ./kit installs it), else from PATH."""
-    for candidate in (ROOT / ".venv" / "bin" / name, Path(sys.executable).parent / name):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    found = shutil.which(name)
-    if found is None:
-        raise KitError(f"{name} not found; run ./kit once to set up .venv with the pinned tools")
-    return found
 
 
 def _cached(name: str) -> str | None:

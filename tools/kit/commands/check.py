@@ -4,7 +4,8 @@ The task is the one of the checked-out `task/<id>` branch unless named. If the
 task needs the C++ extension, an incremental `./kit build` runs first. Then
 every check of its task.yaml runs, then `./kit lint` and the review bot on the
 commits of the branch (as CI and a PR reviewer would), unless task.yaml already
-lists them; a table says which passed. On failure the
+lists them; a table says which passed. The plan is tools/taskkit/plan.py's,
+the same `./kit dev verify` runs (Note [One check plan] there). On failure the
 first failing check's output tail is shown with the next hint (each hint is
 shown once; `./kit hint` repeats them). Test files the branch adds under
 `test/` are checked too: they must fail on main and pass here
@@ -20,12 +21,12 @@ import time
 
 from rich.table import Table
 
-from tools.kit.ui import info
+from tools.common.console import info
 from tools.taskkit import checks as checks_mod
-from tools.taskkit import newtests
 from tools.taskkit.checks import CheckResult
+from tools.taskkit.plan import check_plan, run_plan
 from tools.taskkit.session import Session, console, open_session, task_base
-from tools.taskkit.spec import DEFAULT_TIMEOUT_S, Check, Task
+from tools.taskkit.spec import Task
 
 NAME = "check"
 HELP = "run the checks of the current task (or the one named): pass/fail, output, next hint"
@@ -36,35 +37,6 @@ _RESULT_STYLE = {"passed": "green", "failed": "bold red", "not available": "dim"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("task", nargs="?", help="task id (default: the task of this branch)")
     parser.add_argument("--no-build", action="store_true", help="skip the incremental build")
-
-
-def _build_check(s: Session, task: Task) -> Check | None:
-    cmd = checks_mod.build_command(s.root)
-    if not task.needs_build or cmd is None:
-        return None
-    return Check("command", "build (incremental)", tuple(cmd), 7200, task.loc)
-
-
-def _kit_wide_checks(task: Task) -> list[Check]:
-    """Lint and review run for every task; a task.yaml that lists them decides where."""
-    listed = {c.kind for c in task.checks}
-    wide = [
-        Check("lint", "./kit lint (the linters CI runs)", (), DEFAULT_TIMEOUT_S, task.loc),
-        Check("review", "review bot on your commits", (), DEFAULT_TIMEOUT_S, task.loc),
-    ]
-    return [c for c in wide if c.kind not in listed]
-
-
-def _new_tests(s: Session, task: Task, so_far: list[CheckResult], base: str) -> list[CheckResult]:
-    """The learner's own new tests (see tools/taskkit/newtests.py), once the build is fine."""
-    if any(r.check.name.startswith("build") and r.status == "failed" for r in so_far):
-        return []
-    info(f"-> {newtests.NAME}")
-    result = newtests.check_new_tests(s.root, task, base)
-    if result is None:
-        info("   (this branch adds no test file under test/; a PR usually does)")
-        return []
-    return [result]
 
 
 def _results_table(task: Task, results: list[CheckResult]) -> Table:
@@ -111,17 +83,7 @@ def _mark_passed(s: Session, task: Task) -> None:
 def check_task(s: Session, task: Task, *, build: bool) -> bool:
     """Run the task's checks in the checkout, print the report; True when it passes."""
     base = task_base(s.root, task)
-    todo = list(task.checks) + _kit_wide_checks(task)
-    build_check = _build_check(s, task) if build else None
-    if build_check is not None:
-        todo.insert(0, build_check)
-    results: list[CheckResult] = []
-    for check in todo:
-        info(f"-> {check.name}")
-        results.append(checks_mod.run_check(s.root, check, base))
-        if check is build_check and results[-1].status == "failed":
-            break
-    results += _new_tests(s, task, results, base)
+    results = run_plan(s.root, check_plan(s.root, task, build=build), base, say=info)
     out = console()
     out.print(_results_table(task, results))
     for r in results:

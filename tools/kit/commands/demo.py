@@ -17,8 +17,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tools.kit.ui import ROOT, KitError, info, run_process, step
-from tools.taskkit.gitrepo import branch_exists, git
+from tools.common.console import info, step
+from tools.common.errors import KitError
+from tools.common.git import git
+from tools.common.paths import ROOT
+from tools.common.proc import run_process
+from tools.taskkit.gitrepo import branch_exists
 
 NAME = "demo"
 HELP = "set up, build, walk one op from its YAML entry to its tests, then a practice PR"
@@ -193,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
     _say(
         "Next",
         "Your tree is unchanged. Read CONTRIBUTING.md ('Adding an op end-to-end'),\n"
-        "then run ./kit test for the whole suite.",
+        "then run ./kit test for the whole suite. To practise on real-sized changes,\n"
+        "./kit tasks lists the practice tasks and ./kit start <id> begins one.",
     )
     info("demo finished")
     return 0

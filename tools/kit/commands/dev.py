@@ -12,7 +12,8 @@ import time
 
 from rich.table import Table
 
-from tools.kit.ui import KitError, error, info
+from tools.common.console import error, info
+from tools.common.errors import KitError
 from tools.taskkit.session import console, open_session
 from tools.taskkit.verify import Verdict, verify_all
 

@@ -19,14 +19,15 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from tools.kit.ui import ROOT
-from tools.taskkit import live, oplookup
-from tools.taskkit.oplookup import Hit
+from tools.common.paths import ROOT
+from tools.ops import live, oplookup
+from tools.ops.oplookup import Hit
 from torchgen_mini import kernel_check
-from torchgen_mini.dest import autograd
 from torchgen_mini.diagnostics import ParseError
 from torchgen_mini.gen import render_all
 from torchgen_mini.model import NativeFunction
+from torchgen_mini.output import Context
+from torchgen_mini.pipeline import load_derivatives
 
 NAME = "explain"
 HELP = "everything about one op: YAML, generated code, kernels, stubs, dispatch table, tests, docs"
@@ -63,11 +64,8 @@ def _show_yaml(root: Path, group: list[NativeFunction]) -> None:
 
 
 def _render(root: Path, fns: list[NativeFunction]) -> dict[str, str]:
-    fm = render_all(fns, root / "build" / "generated")
-    derivatives = root / oplookup.DERIVATIVES_YAML
-    if derivatives.is_file():
-        autograd.add_output(fm, fns, derivatives)
-    return fm.pending
+    derivatives, _ = load_derivatives(fns, None, root)  # with errors: no RegisterAutograd.cpp
+    return render_all(Context(fns, derivatives), root / "build" / "generated").pending
 
 
 def _show_generated(root: Path, fns: list[NativeFunction], group: list[NativeFunction]) -> None:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         return install_hooks()
     unknown = [n for n in args.names if n not in lint.LINTERS]
     if unknown:
-        from tools.kit.ui import KitError
+        from tools.common.errors import KitError
 
         raise KitError(f"unknown linter '{unknown[0]}'; choose from: {', '.join(lint.LINTERS)}", 2)
     return lint.run(args.names, args.fix)

@@ -3,7 +3,7 @@
 Writes the YAML entries, the kernels (device-generic, CPU, CUDA) with TODOs
 that fail with a message naming their file, an OpInfo entry, a docstring and
 derivative formulas (see Note [What new-op scaffolds] in
-tools/taskkit/scaffold.py). The schema is validated by torchgen_mini's model
+tools/ops/scaffold.py). The schema is validated by torchgen_mini's model
 first; nothing is written unless every piece can be, and nothing that exists
 is ever overwritten. Then `./kit build` compiles, and `./kit test -k <name>`
 fails until the TODOs are done.
@@ -16,10 +16,12 @@ import re
 import subprocess
 from pathlib import Path
 
-from tools.kit.ui import ROOT, KitError, info
+from tools.common.console import info
+from tools.common.errors import KitError
+from tools.common.paths import ROOT
 from tools.lint.external import ToolMissing, tool_path
-from tools.taskkit import oplookup, scaffold
-from tools.taskkit.scaffold import Plan
+from tools.ops import oplookup, scaffold
+from tools.ops.scaffold import Plan
 from torchgen_mini.diagnostics import ParseError
 from torchgen_mini.kernel_check import _camel
 from torchgen_mini.model import (

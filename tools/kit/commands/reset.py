@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 
+from tools.common.console import info
+from tools.common.errors import KitError
+from tools.common.git import git
 from tools.kit import interrupt
 from tools.kit.commands.start import setup_start_point
-from tools.kit.ui import KitError, info
 from tools.taskkit import gitrepo
 from tools.taskkit.session import Session, open_session, task_base
 from tools.taskkit.spec import Task
@@ -51,16 +53,16 @@ def _restore_files(s: Session, task: Task, base: str) -> list[str]:
     restored = []
     for path in paths:
         if gitrepo.exists_in(s.root, base, path):
-            gitrepo.git(s.root, "restore", "--source", base, "--staged", "--worktree", "--", path)
+            git(s.root, "restore", "--source", base, "--staged", "--worktree", "--", path)
             restored.append(path)
         elif (s.root / path).exists() and _is_tracked(s, path):
-            gitrepo.git(s.root, "rm", "--quiet", "--force", "--", path)
+            git(s.root, "rm", "--quiet", "--force", "--", path)
             restored.append(path)
     return restored
 
 
 def _is_tracked(s: Session, path: str) -> bool:
-    return bool(gitrepo.git(s.root, "ls-files", "--", path).strip())
+    return bool(git(s.root, "ls-files", "--", path).strip())
 
 
 def _base_name(task: Task) -> str:
@@ -82,7 +84,7 @@ def _reset_here(s: Session, task: Task, backup: str) -> tuple[str, bool]:
 def _reset_elsewhere(s: Session, task: Task, branch: str, backup: str) -> str:
     start_point = setup_start_point(s, task) if task.has_setup else gitrepo.MAIN
     gitrepo.create_branch(s.root, backup, branch)
-    gitrepo.git(s.root, "branch", "--force", branch, start_point)
+    git(s.root, "branch", "--force", branch, start_point)
     setup = " plus a fresh setup commit" if task.has_setup else ""
     return f"branch {branch} now starts again from {gitrepo.MAIN}{setup}"
 

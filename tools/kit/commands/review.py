@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from tools.kit.ui import ROOT, KitError
+from tools.common.errors import KitError
+from tools.common.paths import ROOT
 
 NAME = "review"
 HELP = "run the mock code reviewer on HEAD against a base branch"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tools.kit.ui import KitError, info
+from tools.common.console import info
+from tools.common.errors import KitError
 from tools.taskkit import gitrepo
 from tools.taskkit.session import open_session
 

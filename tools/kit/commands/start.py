@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import time
 
+from tools.common.console import info
+from tools.common.errors import KitError
+from tools.common.git import git
 from tools.kit import interrupt
-from tools.kit.ui import KitError, info
 from tools.taskkit import gitrepo
 from tools.taskkit.session import Session, console, open_session
 from tools.taskkit.spec import Task
@@ -102,7 +104,7 @@ def _begin(s: Session, task: Task, branch: str) -> None:
         raise KitError(f"this clone has no branch '{gitrepo.MAIN}' to start tasks from")
     start_point = setup_start_point(s, task) if task.has_setup else gitrepo.MAIN
     with interrupt.deferred():  # See Note [An interrupted start]
-        gitrepo.git(s.root, "switch", "--quiet", "-c", branch, start_point)
+        git(s.root, "switch", "--quiet", "-c", branch, start_point)
         _record(s, task)
 
 
@@ -112,7 +114,7 @@ def _finish(s: Session, task: Task, branch: str) -> None:
         _refuse_if_dirty(s, task)
     with interrupt.deferred():
         if s.branch != branch:
-            gitrepo.git(s.root, "switch", "--quiet", branch)
+            git(s.root, "switch", "--quiet", branch)
         _record(s, task)
 
 

@@ -12,7 +12,10 @@ import importlib.util
 import os
 import sys
 
-from tools.kit.ui import ROOT, KitError, error, run_process, step
+from tools.common.console import error, step
+from tools.common.errors import KitError
+from tools.common.paths import ROOT
+from tools.common.proc import run_process
 
 NAME = "test"
 HELP = "build, lint and run the whole test suite (what CI runs)"

@@ -1,13 +1,13 @@
 """`./kit trace "<expression>"`: the path one call took through the dispatcher.
 
-The expression runs in a child Python (tools/taskkit/tracer.py) with `torch`,
+The expression runs in a child Python (tools/ops/tracer.py) with `torch`,
 `aten_mini`, and two small float32 tensors `x` and `y` (2x3, on the CPU)
 defined. The report has four parts: the op calls the dispatcher made (from
 torch.profiler), the dispatch keys each of the kit's calls went through (the
 dispatcher's own table, walked for the call's key set), the generated wrapper
 and the hand-written kernel it calls, and the DispatchStub calls with the CPU
 capability that ran them (the kit's stub trace). See Note [What ./kit trace
-observes] in tools/taskkit/tracer.py for how each part is known and its limits.
+observes] in tools/ops/tracer.py for how each part is known and its limits.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.kit.ui import ROOT, KitError
-from tools.taskkit import oplookup
-from tools.taskkit.checks import checkout_env
-from tools.taskkit.tracer import X_TEXT, Y_TEXT
+from tools.common.errors import KitError
+from tools.common.paths import ROOT
+from tools.common.proc import checkout_env
+from tools.ops import oplookup
+from tools.ops.tracer import X_TEXT, Y_TEXT
 from torchgen_mini import kernel_check
-from torchgen_mini.model import DispatchKey, NativeFunction
+from torchgen_mini.derivatives import DifferentiabilityInfo, parse_derivatives_yaml
+from torchgen_mini.model import DispatchKey, NativeFunction, SchemaKind
 
 NAME = "trace"
 HELP = f"run a Python expression and show its path through the dispatcher (x = {X_TEXT}, y = ...)"
@@ -56,7 +58,7 @@ def run_child(root: Path, expression: str, capability: str | None) -> dict[str, 
     env.pop("ATEN_MINI_CPU_CAPABILITY", None)
     if capability:
         env["ATEN_MINI_CPU_CAPABILITY"] = capability
-    cmd = [sys.executable, "-m", "tools.taskkit.tracer", expression]
+    cmd = [sys.executable, "-m", "tools.ops.tracer", expression]
     try:
         proc = subprocess.run(
             cmd, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
@@ -100,13 +102,64 @@ def _say(text: str = "") -> None:
     print(text)
 
 
+# Note [Only the kit's calls]
+# The profiler sees every op the expression runs, also those that build its
+# arguments (`torch.ones(3)`, `x.requires_grad_()`, `.to(...)`) or use its
+# result: torch's, not the kit's. Those call trees are left out of the list
+# (one line names them), unless no aten_mini op ran at all. Inside a kit op's
+# tree, the calls TensorIterator makes are labelled: `aten::to` under a kit op
+# is an input cast to the common dtype (type promotion), an `aten::empty` or
+# `aten::empty_strided` directly under it is the output being allocated.
+
+
+def _roots_of(events: list[dict[str, Any]]) -> list[int]:
+    """For each event, the index of the top-level call it belongs to."""
+    roots: list[int] = []
+    for i, e in enumerate(events):
+        roots.append(i if e["parent"] is None else roots[e["parent"]])
+    return roots
+
+
+def _label(events: list[dict[str, Any]], i: int) -> str:
+    parent = events[i]["parent"]
+    if parent is None or not events[parent]["name"].startswith("aten_mini::"):
+        return ""
+    name, shapes = events[i]["name"], events[i]["shapes"]
+    if name == "aten::to":
+        if shapes and shapes[0]:
+            return "   <- a cast to the common dtype (type promotion)"
+        return "   <- a cast of a 0-dim value (a Python number or a 0-dim tensor)"
+    if name == "aten::result_type":
+        return "   <- computes the common dtype (type promotion)"
+    if name in ("aten::empty", "aten::empty_strided"):
+        return "   <- output allocation"
+    return ""
+
+
 def _show_calls(events: list[dict[str, Any]]) -> None:
     _say("\n== Op calls the dispatcher made (observed: torch.profiler)")
+    roots = _roots_of(events)
+    kit_roots = {r for r in roots if _in_kit_tree(events, roots, r)}
+    hidden = [e["name"] for i, e in enumerate(events) if e["parent"] is None and i not in kit_roots]
+    if not kit_roots:
+        kit_roots, hidden = set(roots), []
+        _say("  (no aten_mini op ran: all of torch's calls are shown)")
     depth: dict[int, int] = {}
     for i, e in enumerate(events):
         depth[i] = 0 if e["parent"] is None else depth[e["parent"]] + 1
+        if roots[i] not in kit_roots:
+            continue
         shapes = ", ".join("x".join(map(str, s)) if s else "-" for s in e["shapes"])
-        _say(f"  {'  ' * depth[i]}{e['name']}({shapes})")
+        _say(f"  {'  ' * depth[i]}{e['name']}({shapes}){_label(events, i)}")
+    if hidden:
+        names = ", ".join(dict.fromkeys(hidden))
+        _say(f"  not shown: {len(hidden)} torch call(s) outside the kit's ops ({names})")
+
+
+def _in_kit_tree(events: list[dict[str, Any]], roots: list[int], root: int) -> bool:
+    return any(
+        r == root and events[i]["name"].startswith("aten_mini::") for i, r in enumerate(roots)
+    )
 
 
 @dataclass(frozen=True)
@@ -117,6 +170,7 @@ class Traced:
     name: str
     keys: list[str] | None
     how: str
+    call: dict[str, Any] | None = None
 
 
 def match_calls(data: dict[str, Any]) -> list[Traced]:
@@ -130,7 +184,7 @@ def match_calls(data: dict[str, Any]) -> list[Traced]:
         if calls and calls[0]["op"] == e["name"]:
             c = calls.pop(0)
             name = e["name"] + ("" if c["overload"] == "default" else f".{c['overload']}")
-            out.append(Traced(i, name, c["keys"], "the call's tensors and TLS"))
+            out.append(Traced(i, name, c["keys"], "the call's tensors and TLS", c))
         elif e["parent"] is None:
             out.append(Traced(i, e["name"], None, "pending"))
     return _fill_composites(out, events)
@@ -170,6 +224,45 @@ _GENERATED_KEY = {
 class Context:
     root: Path
     fns: list[NativeFunction]
+    infos: list[DifferentiabilityInfo] | None = None
+
+    def differentiability(self, name: str) -> tuple[str, str]:
+        """(kind, why) of the op's autograd kernel, decided as torchgen_mini's autograd plan does.
+
+        kind: "differentiable" (a formula: a backward node when an input
+        requires grad), "non-differentiable" (an entry without formulas), or
+        "refusing" (out= variants; no entry): see torchgen_mini/dest/autograd.py.
+        """
+        f = self.native(name)
+        if f is None:
+            return "unknown", ""
+        if f.func.kind() is SchemaKind.out:
+            return "refusing", "out= variants have no autograd"
+        if self.infos is None:
+            path = self.root / oplookup.DERIVATIVES_YAML
+            self.infos = parse_derivatives_yaml(path, self.fns).infos if path.is_file() else []
+        own = next((i for i in self.infos if i.native is f and i.func == f.func), None)
+        found = own or next(
+            (
+                i
+                for i in self.infos
+                if i.func.kind() is SchemaKind.functional
+                and i.func.signature() == f.func.signature()
+            ),
+            None,
+        )
+        if found is None:
+            return "refusing", f"{oplookup.DERIVATIVES_YAML.as_posix()} has no entry for it"
+        where = oplookup.where(found.loc, self.root)
+        formulas = found.default
+        if formulas is None or not formulas.derivatives:
+            marked = (
+                "output_differentiability: [False]"
+                if found.output_differentiability and not any(found.output_differentiability)
+                else "no input has a formula"
+            )
+            return "non-differentiable", f"{marked} at {where}"
+        return "differentiable", f"formulas at {where}"
 
     def native(self, name: str) -> NativeFunction | None:
         op = name.split("::", 1)[1]
@@ -220,7 +313,26 @@ def wrapper_of(root: Path, e: Entry, name: str) -> str:
     return f"{found} at {path_text}:{at}"
 
 
-def describe(ctx: Context, name: str, e: Entry) -> tuple[list[str], bool]:
+def _autograd_lines(ctx: Context, name: str, call: dict[str, Any] | None) -> list[str]:
+    """What the kit's autograd kernel did in this call (Context.differentiability)."""
+    kind, why = ctx.differentiability(name)
+    grad = None if call is None else bool(call.get("requires_grad"))
+    if kind == "non-differentiable":
+        return [f"non-differentiable ({why}): records no backward node, then redispatches"]
+    if kind == "refusing":
+        if grad:
+            return [f"an input requires grad, and this op has no gradient ({why}): it raises"]
+        return [f"no gradient ({why}); no input requires grad, so it redispatches"]
+    if kind == "differentiable" and grad is not None:
+        if grad:
+            return ["an input requires grad: records a backward node, then redispatches"]
+        return ["no input requires grad: records no backward node, then redispatches"]
+    return ["records a backward node if an input requires grad, then redispatches"]
+
+
+def describe(
+    ctx: Context, name: str, e: Entry, call: dict[str, Any] | None = None
+) -> tuple[list[str], bool]:
     """What the dispatcher does at this entry (lines), and whether the walk ends there."""
     file = Path(e.where.split(":")[0]).name
     wrapper = wrapper_of(ctx.root, e, name)
@@ -232,10 +344,7 @@ def describe(ctx: Context, name: str, e: Entry) -> tuple[list[str], bool]:
             "bumps the written tensor's version, then redispatches",
         ], False
     if file == "RegisterAutograd.cpp":
-        return [
-            f"kit autograd kernel {wrapper}",
-            "records a backward node if an input requires grad, then redispatches",
-        ], False
+        return [f"kit autograd kernel {wrapper}", *_autograd_lines(ctx, name, call)], False
     if file == "VariableFallbackKernel.cpp":
         return [
             f"torch's autograd fallback at {e.where}",
@@ -263,12 +372,54 @@ def _show_path(ctx: Context, t: Traced, tables: dict[str, str]) -> None:
         if entry is None:
             _say(f"  {key:<16} no kernel and no fallback: the dispatcher raises here")
             return
-        lines, last = describe(ctx, t.name, entry)
+        lines, last = describe(ctx, t.name, entry, t.call)
         _say(f"  {key:<16} {lines[0]}")
         for line in lines[1:]:
             _say(f"  {'':<16} {line}")
         if last:
             return
+
+
+def _kernel_file(ctx: Context, name: str) -> str | None:
+    f = ctx.native(name)
+    kernel = f.dispatch.get(DispatchKey.CPU) if f is not None else None
+    hit = oplookup.kernel_locations(ctx.root, {kernel}).get(kernel) if kernel else None
+    return hit.path if hit is not None else None
+
+
+def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]) -> None:
+    """Per kit call: input dtypes vs the result's, where the cast and the output came from."""
+    _say("\n== Type promotion and output (observed: the dtypes each call saw and returned)")
+    shown = False
+    for t in traced:
+        if t.call is None or t.call.get("result") is None:
+            continue
+        shown = True
+        inputs, result = t.call["inputs"], t.call["result"]
+        _say(f"  {t.name}: inputs {', '.join(inputs) or '-'} -> result {result}")
+        dtypes = {k.split(" ")[0] for k in inputs if not k.startswith("Python")}
+        children = [(e["name"], e["shapes"]) for e in events if e["parent"] == t.event]
+        casts = sum(1 for n, shapes in children if n == "aten::to" and shapes and shapes[0])
+        names = {n for n, _ in children}
+        file = _kernel_file(ctx, t.name)
+        text = (ctx.root / file).read_text(encoding="utf-8", errors="replace") if file else ""
+        if "aten::result_type" in names:
+            who = f"torch's result_type, called by the kernel ({file})"
+        elif "promote_inputs_to_common_dtype(true)" in text:
+            who = f"TensorIterator's common dtype (promote_inputs_to_common_dtype, {file})"
+        else:
+            who = f"the kernel ({file})" if file else "the kernel"
+        if dtypes <= {result} and not casts:
+            _say(f"    no promotion: every tensor input is {result}")
+        else:
+            cast = f"; {casts} cast(s) (the aten::to above)" if casts else ""
+            _say(f"    type promotion: result dtype {result}, from {who}{cast}")
+        if {"aten::empty", "aten::empty_strided"} & names:
+            _say("    output: allocated inside the call (the aten::empty above)")
+        else:
+            _say("    output: written into a tensor that was passed in (in-place or out=)")
+    if not shown:
+        _say("  not observed: no call of a kit op returned a tensor to the probe")
 
 
 def _show_stubs(root: Path, data: dict[str, Any]) -> None:
@@ -293,7 +444,7 @@ def _show_stubs(root: Path, data: dict[str, Any]) -> None:
 
 
 LIMITS = (
-    "How this was observed (see Note [What ./kit trace observes] in tools/taskkit/tracer.py):\n"
+    "How this was observed (see Note [What ./kit trace observes] in tools/ops/tracer.py):\n"
     "op calls by torch.profiler; key paths by walking the call's key set down the\n"
     "dispatcher's own table (torch._C._dispatch_dump_table), since a release libtorch\n"
     "logs no per-key trace; stub calls by the kit's stub trace."
@@ -311,8 +462,10 @@ def trace(root: Path, expression: str, capability: str | None) -> int:
     _say(f"result: {data['result']}")
     _show_calls(data["events"])
     ctx = Context(root, oplookup.load_functions(root))
-    for t in match_calls(data):
+    traced = match_calls(data)
+    for t in traced:
         _show_path(ctx, t, data["tables"])
+    _show_types(ctx, traced, data["events"])
     _show_stubs(root, data)
     _say("\n" + LIMITS)
     return 0

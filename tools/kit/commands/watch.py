@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tools.common.console import info
 from tools.kit.commands.check import check_task
-from tools.kit.ui import info
 from tools.taskkit.session import console, open_session
 
 NAME = "watch"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from tools.review.comments import Comment
 from tools.review.context import ReviewContext
-from tools.review.rules import bc, code, ops, pr
+from tools.review.rules import bc, code, ops, pr, semantics
 
 Rule = Callable[[ReviewContext], list[Comment]]
 
@@ -30,4 +30,14 @@ RULES: dict[str, Rule] = {
     "todo-owner": code.todo_owner,
     "pr-summary": pr.pr_summary,
     "pr-task-id": pr.pr_task_id,
+    # static semantic rules (issue 18): what the new op does, read from its files
+    "doc-signature": semantics.doc_signature,
+    "dispatch-name": semantics.dispatch_name,
+    "derivative-scope": semantics.derivative_scope,
+    "kink-gradient": semantics.kink_gradient,
+    "opinfo-special-values": semantics.opinfo_special_values,
+    "negative-zero": semantics.negative_zero,
+    "out-overlap": semantics.out_overlap,
+    "result-dtype": semantics.result_dtype,
+    "upstream-dtypes": semantics.upstream_dtypes,
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from tools.kit.commands.build import tool  # noqa: E402  (needs ROOT on sys.path)
+from tools.common.toolchain import tool  # noqa: E402  (needs ROOT on sys.path)
 
 # Note [Compiling a CUDA kernel without a GPU]
 # CI and `./kit dev verify` have nvcc but no GPU, and the verify build skips

@@ -158,7 +158,8 @@ def differs(got: torch.Tensor | None, sample: SampleInput) -> bool:
 
 def _base_samples_module() -> ModuleType:
     """test/opinfo/samples.py as the task's base has it (the setup commit, or main)."""
-    from tools.taskkit.gitrepo import MAIN, git, setup_commit
+    from tools.common.git import git
+    from tools.taskkit.gitrepo import MAIN, setup_commit
 
     base = setup_commit(ROOT, TASK_ID) or MAIN
     text = git(ROOT, "show", f"{base}:{SAMPLES_FILE}")

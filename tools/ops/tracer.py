@@ -1,6 +1,6 @@
 """The child process of `./kit trace`: run one expression and record what happened.
 
-Run as `python -m tools.taskkit.tracer EXPRESSION`; prints one JSON document.
+Run as `python -m tools.ops.tracer EXPRESSION`; prints one JSON document.
 See Note [What ./kit trace observes] for the three sources and their limits.
 The expression is run twice, each time with fresh `x` and `y`, so an in-place
 op sees the same inputs both times.

@@ -2,7 +2,7 @@
 
 `./kit explain` wants the live dispatch table and the DispatchStubs' kernels;
 both need `import aten_mini`, which can fail (not built, stale build) or even
-crash. So a child Python (`python -m tools.taskkit.live OP_NAME...`) imports
+crash. So a child Python (`python -m tools.ops.live OP_NAME...`) imports
 it and prints one JSON document; the parent turns a failure into a one-line
 reason instead of a traceback.
 """
@@ -16,14 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tools.taskkit.checks import checkout_env
+from tools.common.proc import checkout_env
 
 TIMEOUT_S = 120
 
 
 def ask(root: Path, op_names: list[str]) -> dict[str, Any]:
     """{"dumps": {name: text}, "stubs": ..., "capability": ...}, or {"error": why}."""
-    cmd = [sys.executable, "-m", "tools.taskkit.live", *op_names]
+    cmd = [sys.executable, "-m", "tools.ops.live", *op_names]
     try:
         proc = subprocess.run(
             cmd, cwd=root, env=checkout_env(root), capture_output=True, text=True,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.kit.ui import KitError
+from tools.common.errors import KitError
 from torchgen_mini import kernel_check
 from torchgen_mini.derivatives import DifferentiabilityInfo, parse_derivatives_yaml
 from torchgen_mini.diagnostics import Location
