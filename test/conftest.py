@@ -1,6 +1,7 @@
 """Shared pytest options and markers.
 
 - `--slow` enables the tests marked `slow`.
+- `--upstream-full` makes test/upstream check every upstream sample.
 - `needs_build` tests skip, saying how to build, while aten_mini._C is missing.
 - `cuda` tests skip without a CUDA device.
 
@@ -41,6 +42,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", default=False, help="run tests marked slow")
+    parser.addoption(
+        "--upstream-full",
+        action="store_true",
+        default=False,
+        help="test/upstream: check every upstream OpInfo sample, not the first few per dtype",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -35,6 +35,12 @@ from aten_mini import _compile  # noqa: E402
 
 _compile.register()
 
+# vmap batching rules, derived from each op's schema and tags; see
+# Note [Batching rules from the schema] in aten_mini/_batching.py.
+from aten_mini import _batching  # noqa: E402
+
+_batching.register()
+
 # Docstrings with runnable examples live in _docs; if it has an apply() hook
 # (rather than being read by _C itself), run it.
 if importlib.util.find_spec("aten_mini._docs") is not None:

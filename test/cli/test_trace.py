@@ -34,12 +34,17 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
 
 == Dispatch of aten_mini::add.Tensor (key set from the call's tensors and TLS)
   AutogradCPU      kit autograd kernel autograd_add_Tensor at build/generated/RegisterAutograd.cpp:N
-                   records a backward node if an input requires grad, then redispatches
+                   no input requires grad: records no backward node, then redispatches
   ADInplaceOrView  fallthrough: skipped
   BackendSelect    fallthrough: skipped
   CPU              generated wrapper wrapper_CPU_add_Tensor at build/generated/RegisterCPU.cpp:N
                    calls TORCH_META_FUNC2(add, Tensor) at aten_mini/native/BinaryOps.cpp:N
                    calls TORCH_IMPL_FUNC(add_out) at aten_mini/native/BinaryOps.cpp:N
+
+== Type promotion and output (observed: the dtypes each call saw and returned)
+  aten_mini::add.Tensor: inputs float32, float32 -> result float32
+    no promotion: every tensor input is float32
+    output: allocated inside the call (the aten::empty above)
 
 == DispatchStub calls (observed: aten_mini._C._stub_trace)
   add_stub -> its <cap> kernel

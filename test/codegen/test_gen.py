@@ -320,3 +320,37 @@ def test_outputs_no_longer_generated_are_removed(
     assert (out / "notes.txt").read_text() == "not generated\n"
     assert f"removed {gone}" in stdout
     assert "mine_native.h" not in stdout
+
+
+SOFTPLUS_DERIVATIVE = """\
+- name: softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor
+  self: grad * at_mini::sigmoid(self * beta)
+"""
+
+
+def test_derivatives_yaml_is_a_step_before_rendering(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # See Note [One output protocol] in torchgen_mini/output.py.
+    yaml_path = make_tree(tmp_path)
+    out = tmp_path / "out"
+    # No derivatives.yaml in the tree: no RegisterAutograd.cpp, and no error.
+    rc, listed, _ = run_gen(capsys, *gen_args(yaml_path, out, "--list-outputs"))
+    assert rc == 0 and "RegisterAutograd.cpp" not in listed
+    # The default one under the source root is read when it exists.
+    default = tmp_path / "tools" / "autograd" / "derivatives.yaml"
+    default.parent.mkdir(parents=True)
+    default.write_text(SOFTPLUS_DERIVATIVE)
+    rc, listed, _ = run_gen(capsys, *gen_args(yaml_path, out, "--list-outputs"))
+    assert rc == 0 and str(out / "RegisterAutograd.cpp") in listed.split()
+    # An entry that names no operator: a located error, and nothing is written.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SOFTPLUS_DERIVATIVE.replace("softplus(", "softplux(", 1))
+    rc, stdout, stderr = run_gen(capsys, *gen_args(yaml_path, out, "--derivatives", str(bad)))
+    assert rc == 1 and stdout == ""
+    assert stderr.startswith(f"{bad}:1: error: unknown operator 'softplux'"), stderr
+    assert not out.exists()
+    rc, _, _ = run_gen(capsys, *gen_args(yaml_path, out))
+    assert rc == 0
+    text = (out / "RegisterAutograd.cpp").read_text()
+    assert "struct SoftplusBackward0 final" in text

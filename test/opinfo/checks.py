@@ -1090,9 +1090,10 @@ FORWARD_AD_HINT = (
     "formulas of the ops it calls), then ./kit build."
 )
 NO_FORWARD_AD = r"Trying to use forward AD with {name} that does not support it"
-# torch.func.jacfwd runs the op under vmap; until an op has a batching rule,
-# functorch warns once per op that it falls back to a loop. That warning says
-# nothing about the tangents these checks compare.
+# torch.func.jacfwd runs the op under vmap. Without a batching rule functorch
+# falls back to a loop over the batch and warns "There is a performance drop";
+# every kit op has a rule (aten_mini/_batching.py), so the jacfwd checks, like
+# the vmap checks (Note [vmap checks]), turn that warning into an error.
 VMAP_FALLBACK_WARNING = "There is a performance drop because we have not yet implemented"
 
 
@@ -1192,10 +1193,10 @@ def jacobian_problem(
 
     def jac(fn: Callable[..., Any]) -> Outcome:
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", VMAP_FALLBACK_WARNING, UserWarning)
+            warnings.filterwarnings("error", VMAP_FALLBACK_WARNING, UserWarning)
             try:
                 return transform(as_function_of(fn, s, positions), argnums)(*primals), None
-            except Exception as exc:
+            except Exception as exc:  # includes the fallback warning, raised as an error
                 return None, exc
 
     want, want_exc = jac(op.jvp_ref or op.ref)
@@ -1227,14 +1228,13 @@ def jacfwd_of_jacrev(fn: Callable[..., Any], argnums: tuple[int, ...]) -> Callab
 
 
 def jacobian_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
-    """The gradcheck samples of at most 30 elements, none empty.
+    """The gradcheck samples of at most 30 elements (the Jacobian has numel**2 entries).
 
-    jacfwd vmaps over the input's elements; functorch's fallback for an op
-    without a batching rule cannot vmap over zero of them. The jvp and dual
-    tensor checks cover empty tensors.
+    Empty ones included: jacfwd vmaps over the input's elements, zero of them
+    there, which the batching rules handle (functorch's loop fallback could not).
     """
     samples = grad_samples(op, device, dtype)
-    return [s for s in samples if all(0 < t.numel() <= 30 for t in s.tensors())]
+    return [s for s in samples if all(t.numel() <= 30 for t in s.tensors())]
 
 
 def check_jacobians(op: OpInfo, device: str, dtype: torch.dtype, name: str, transform: Any) -> None:
@@ -1365,3 +1365,304 @@ def check_forward_ad_refused(op: OpInfo, device: str, dtype: torch.dtype = torch
         summary = "without a forward formula, the op must refuse tangents"
         hint = "Either give it a `result:` formula (and supports_forward_ad=True) or find the drop."
         fail(op, where_str(device, dtype), summary, problems, hint)
+
+
+# --------------------------------------------------------------------------- vmap
+
+# Note [vmap checks]
+# torch.vmap runs an op once on a batch; the batching rule (aten_mini/_batching.py,
+# Note [Batching rules from the schema]) decides where the batch dim goes. A
+# wrong rule (a dim not shifted past the batch dim, batch dims not lined up
+# before broadcasting, a batched 0-dim tensor that changes type promotion) gives
+# results of the right size and wrong values, so every check compares with a
+# Python loop over the examples, one op call each: the definition of vmap.
+# Each sample becomes a batch of VMAP_BATCH examples (the sample itself and
+# permutations of its values, so values stay in the op's domain), vmapped
+# over in several ways (VMAP_LAYOUTS): every tensor batched at dim 0, at its
+# last dim (not at 0), each tensor in turn not batched (in_dims None), and
+# nested, vmap(vmap(f)). The result must also equal torch.vmap of the torch
+# reference (`jvp_ref` or `ref`) where that runs. functorch's "performance
+# drop" warning, which means there is no batching rule and the loop fallback
+# ran, is turned into an error: a fallback fails the check. In-place variants
+# write into the batched self; out= variants must be refused with functorch's
+# error, as upstream's vmap refuses them.
+VMAP_BATCH = 3
+VMAP_NUMEL = 1000  # samples larger than this (the large one) are not vmapped
+VMAP_HINT = (
+    "The batching rules are derived in python/aten_mini/_batching.py from the op's "
+    "schema and tags (Note [Batching rules from the schema]): check the op's `tags:` "
+    "in native_functions.yaml and the rule its kind gets."
+)
+VMAP_OUT_REFUSED = (
+    r"Batching rule not implemented for {name}; the fallback path doesn't work on out= or view ops"
+)
+
+
+def vmap_examples(t: torch.Tensor, seed: int, n: int = VMAP_BATCH) -> list[torch.Tensor]:
+    """`t` and n-1 permutations of its values: distinct examples in the op's domain."""
+    gen = torch.Generator().manual_seed(seed)
+    flat = t.reshape(-1)
+    out = [t]
+    for _ in range(n - 1):
+        perm = torch.randperm(flat.numel(), generator=gen).to(t.device)
+        out.append(flat[perm].reshape(t.shape) if flat.numel() else t.clone())
+    return out
+
+
+def _call(fn: Callable[..., Any], *args: Any) -> Outcome:
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", VMAP_FALLBACK_WARNING, UserWarning)
+            return fn(*args), None
+    except Exception as exc:  # includes the fallback warning, raised as an error
+        return None, exc
+
+
+def vmap_layouts(n: int) -> list[tuple[str, tuple[str | None, ...]]]:
+    """(name, per-tensor batch placement) for a sample of `n` tensors.
+
+    A placement is "front" (batch dim 0), "last" (the tensor's last dim) or None.
+    """
+    layouts: list[tuple[str, tuple[str | None, ...]]] = [
+        ("in_dims 0", ("front",) * n),
+        ("batch dim last", ("last",) * n),
+    ]
+    if n > 1:
+        for i in range(n):
+            dims = tuple(None if j == i else "front" for j in range(n))
+            layouts.append((f"in_dims None for tensor {i}", dims))
+    return layouts
+
+
+def example_args(
+    examples: list[list[torch.Tensor]], placement: tuple[str | None, ...], b: int
+) -> list[torch.Tensor]:
+    """Example `b`'s arguments; an argument not batched (None) is the same in every example."""
+    return [ex[b] if where else ex[0] for ex, where in zip(examples, placement, strict=True)]
+
+
+def _stack(examples: list[torch.Tensor], where: str | None) -> tuple[torch.Tensor, int | None]:
+    if where is None:
+        return examples[0], None
+    batched = torch.stack(examples)
+    if where == "last" and batched.dim() > 1:
+        return batched.movedim(0, -1), batched.dim() - 1
+    return batched, 0
+
+
+def vmap_problem(
+    op: OpInfo, s: SampleInput, seed: int, compared: list[SampleInput] | None = None
+) -> str | None:
+    """How torch.vmap of the op on batches of `s` differs from a loop and from torch's."""
+    assert op.op is not None
+    positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
+    tensors = [s.values()[i] for i in positions]
+    examples = [vmap_examples(t, seed + k) for k, t in enumerate(tensors)]
+    kit = as_function_of(op.op, s, positions)
+    ref = as_function_of(op.jvp_ref or op.ref, s, positions)
+    for name, placement in vmap_layouts(len(tensors)):
+        stacked = [_stack(ex, where) for ex, where in zip(examples, placement, strict=True)]
+        args = [t for t, _ in stacked]
+        in_dims = tuple(d for _, d in stacked)
+        loop = [_call(kit, *example_args(examples, placement, b)) for b in range(VMAP_BATCH)]
+        got, exc = _call(torch.vmap(kit, in_dims=in_dims), *args)
+        loop_exc = next((e for _, e in loop if e is not None), None)
+        if loop_exc is not None:  # check_reference says whether the op should run here
+            if exc is None:
+                return f"{name}: torch.vmap ran, but one example raises {error_line(loop_exc)}"
+            continue
+        want = torch.stack([r for r, _ in loop])
+        if exc is not None:
+            return f"{name} (in_dims={in_dims}): torch.vmap raised {error_line(exc)}"
+        why = mismatch(got, want, op)
+        if why:
+            return f"{name} (in_dims={in_dims}): differs from a loop over the examples: {why}"
+        why = torch_vmap_problem(op, ref, got, examples, placement, args, in_dims)
+        if why:
+            return f"{name} (in_dims={in_dims}): differs from torch.vmap of torch's: {why}"
+        if compared is not None and name == "in_dims 0":
+            compared.append(s)
+    return nested_vmap_problem(op, kit, examples)
+
+
+def reduced_precision_ref(ref: Callable[..., Any]) -> Callable[..., Any]:
+    """`ref` in float32 for float16/bfloat16 tensors (Note [Reduced-precision references])."""
+
+    def precise(*tensors: torch.Tensor) -> Any:
+        result = ref(*tensors)
+        if not isinstance(result, torch.Tensor) or result.dtype not in REDUCED:
+            return result
+        return ref(*(t.float() if t.dtype in REDUCED else t for t in tensors)).to(result.dtype)
+
+    return precise
+
+
+def torch_vmap_problem(
+    op: OpInfo,
+    ref: Callable[..., Any],
+    got: torch.Tensor,
+    examples: list[list[torch.Tensor]],
+    placement: tuple[str | None, ...],
+    args: list[torch.Tensor],
+    in_dims: tuple[int | None, ...],
+) -> str | None:
+    """How `got` differs from torch.vmap of the reference, where torch's vmap is right.
+
+    torch.vmap of a reference that cannot be vmapped (NumPy) is not compared, nor
+    one that differs from a loop of the reference itself: torch's where.self rule
+    promotes a batched 0-dim tensor as a dimensioned one (2.14), and the kit
+    follows the loop, the definition of vmap (Note [vmap checks]).
+    """
+    ref = reduced_precision_ref(ref)
+    theirs, exc = _call(torch.vmap(ref, in_dims=in_dims), *args)
+    if exc is not None:
+        return None
+    why = mismatch(got, theirs, op)
+    if why is None:
+        return None
+    loop = [_call(ref, *example_args(examples, placement, b)) for b in range(VMAP_BATCH)]
+    if any(e is not None for _, e in loop):
+        return None
+    if mismatch(theirs, torch.stack([r for r, _ in loop]), op):
+        return None  # torch's vmap differs from torch's own loop
+    return why
+
+
+def nested_vmap_problem(
+    op: OpInfo, kit: Callable[..., Any], examples: list[list[torch.Tensor]]
+) -> str | None:
+    """vmap(vmap(f)) over a 2 x VMAP_BATCH batch equals the double loop."""
+    outer = 2
+    grid = [[[ex[(i + j) % VMAP_BATCH] for ex in examples] for j in range(VMAP_BATCH)]
+            for i in range(outer)]  # fmt: skip
+    loop = [[_call(kit, *row) for row in inner] for inner in grid]
+    if any(e is not None for inner in loop for _, e in inner):
+        return None  # an example raises: the layouts above checked vmap raises too
+    want = torch.stack([torch.stack([r for r, _ in inner]) for inner in loop])
+    args = [torch.stack([torch.stack([grid[i][j][k] for j in range(VMAP_BATCH)])
+                         for i in range(outer)]) for k in range(len(examples))]  # fmt: skip
+    got, exc = _call(torch.vmap(torch.vmap(kit)), *args)
+    if exc is not None:
+        return f"nested vmap(vmap(f)): raised {error_line(exc)}"
+    why = mismatch(got, want, op)
+    return f"nested vmap(vmap(f)): differs from a double loop: {why}" if why else None
+
+
+def vmap_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
+    return [s for s in small(samples_of(op, device, dtype), VMAP_NUMEL) if s.tensors()]
+
+
+def check_vmap(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """torch.vmap of the op equals a loop and torch's, with no fallback. See Note [vmap checks]."""
+    samples = vmap_samples(op, device, dtype)
+    compared: list[SampleInput] = []
+    problems = [
+        f"{s}: {why}" for i, s in enumerate(samples) if (why := vmap_problem(op, s, i, compared))
+    ]
+    if not compared and not problems:
+        nothing_ran(op, where_str(device, dtype), "test_vmap", [])
+    if problems:
+        summary = f"torch.vmap is wrong on {len(problems)} of {len(samples)} samples"
+        fail(op, where_str(device, dtype), summary, problems, VMAP_HINT)
+
+
+def vmap_inplace_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
+    """vmap of the in-place variant over a batched self: a loop's values, self returned."""
+    assert op.inplace_variant is not None
+    inplace = op.inplace_variant
+    positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
+    examples = [vmap_examples(s.values()[i], seed + k) for k, i in enumerate(positions)]
+    fn = as_function_of(inplace, s, positions)
+    loop = [_call(fn, *(ex[b].clone() for ex in examples)) for b in range(VMAP_BATCH)]
+    loop_exc = next((e for _, e in loop if e is not None), None)
+    if loop_exc is not None:  # an example refuses (a cast in place): so must the batch
+        _, exc = _call(torch.vmap(fn), *(torch.stack(ex) for ex in examples))
+        if exc is None:
+            return (
+                f"torch.vmap of the in-place variant ran; an example raises {error_line(loop_exc)}"
+            )
+        return None
+    want = torch.stack([r for r, _ in loop])
+    returned_self: list[bool] = []
+
+    def call(x: torch.Tensor, *rest: torch.Tensor) -> torch.Tensor:
+        result = fn(x, *rest)
+        returned_self.append(result is x)
+        return result
+
+    for name, placement in vmap_layouts(len(positions))[:2]:  # every argument batched
+        stacked = [_stack(ex, where) for ex, where in zip(examples, placement, strict=True)]
+        args = [t.clone() for t, _ in stacked]
+        in_dims = tuple(d for _, d in stacked)
+        _, exc = _call(torch.vmap(call, in_dims=in_dims), *args)
+        if exc is not None:
+            return f"{name}: torch.vmap of the in-place variant raised {error_line(exc)}"
+        if not all(returned_self):
+            return f"{name}: under vmap the in-place variant did not return self"
+        why = mismatch(args[0].movedim(in_dims[0] or 0, 0), want, op)
+        if why:
+            return f"{name}: self after the in-place variant under vmap differs from a loop: {why}"
+    return None
+
+
+def vmap_inplace_refusal_problem(op: OpInfo, s: SampleInput) -> str | None:
+    """Self not batched, another argument batched: refused, as torch's vmap refuses it."""
+    assert op.inplace_variant is not None and op.ref_inplace is not None
+    positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
+    if len(positions) < 2 or not writes_into_self(op, s):
+        return None
+    tensors = [s.values()[i] for i in positions]
+    args = [tensors[0].clone(), *(torch.stack(vmap_examples(t, 0)) for t in tensors[1:])]
+    in_dims = (None, *(0,) * (len(tensors) - 1))
+    _, ref_exc = _call(torch.vmap(as_function_of(op.ref_inplace, s, positions), in_dims), *args)
+    if ref_exc is None:
+        return None  # torch batches it (a broadcast that fits): nothing to refuse
+    _, exc = _call(torch.vmap(as_function_of(op.inplace_variant, s, positions), in_dims), *args)
+    if exc is None:
+        return "self not batched, another argument batched: ran, but torch's vmap refuses it"
+    if not isinstance(exc, RuntimeError) or VMAP_FALLBACK_WARNING in str(exc):
+        return f"self not batched: raised {error_line(exc)}; expected a RuntimeError"
+    return None
+
+
+def check_vmap_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """vmap of the in-place variant writes into the batched self, as a loop would."""
+    samples = vmap_samples(op, device, dtype)
+    problems = [
+        f"{s}: {why}"
+        for i, s in enumerate(samples)
+        if (why := vmap_inplace_problem(op, s, i) or vmap_inplace_refusal_problem(op, s))
+    ]
+    if problems:
+        summary = "torch.vmap of the in-place variant is wrong"
+        fail(op, where_str(device, dtype), summary, problems, VMAP_HINT)
+
+
+def out_call(op: OpInfo, s: SampleInput, positions: list[int]) -> Callable[..., Any]:
+    """`(out, *tensors) -> op(..., out=out)` on `s` with its tensors replaced."""
+
+    def call(out: torch.Tensor, *tensors: torch.Tensor) -> Any:
+        return as_function_of(with_out(op, out), s, positions)(*tensors)
+
+    return call
+
+
+def check_vmap_out(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """vmap refuses out= with functorch's error, as upstream's vmap does."""
+    for s in vmap_samples(op, device, dtype):
+        expected, exc = reference(op, s)
+        if s.no_out or exc is not None or not isinstance(expected, torch.Tensor):
+            continue
+        positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
+        tensors = [torch.stack(vmap_examples(s.values()[i], 0)) for i in positions]
+        out = torch.stack([torch.empty_like(expected)] * VMAP_BATCH)
+        _, got = _call(torch.vmap(out_call(op, s, positions)), out, *tensors)
+        pattern = VMAP_OUT_REFUSED.format(name=re.escape(f"{op.namespace}::") + r"\S+")
+        if got is None:
+            problem = "ran; upstream's vmap refuses out= variants"
+        elif not re.search(pattern, str(got)):
+            problem = f"raised {error_line(got)}; expected {VMAP_OUT_REFUSED!r}"
+        else:
+            return
+        fail(op, where_str(device, dtype), "torch.vmap of the out= variant", [f"{s}: {problem}"])
+    fail(op, where_str(device, dtype), "no sample exercises out=", [])

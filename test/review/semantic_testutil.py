@@ -40,10 +40,18 @@ def corpus_reviews() -> dict[str, Review]:
 @cache
 def extra_reviews() -> dict[str, Review]:
     abs_ok, signbit_ok = case("control-abs"), case("control-signbit")
+    nan_ok = case("control-nan_to_num")
     deriv = CORPUS.DERIVS
     extra = [
         with_edit(abs_ok, deriv, "self: grad * self.sgn()", "self: grad * x.sgn()", "scope"),
         with_edit(abs_ok, deriv, "self: grad * self.sgn()", "self: self.sgn()", "no-grad"),
         with_edit(signbit_ok, CORPUS.OP_DB, "-0.0, ", "", "no-negative-zero"),
+        with_edit(
+            nan_ok,
+            "aten_mini/native/NanToNum.cpp",
+            '"nan_to_num_cpu"',
+            '"isnan_cpu"',
+            "other-op-name",
+        ),
     ]
     return {c.name: static_review(c) for c in extra}

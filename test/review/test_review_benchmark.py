@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from semantic_testutil import CORPUS, case, corpus_reviews
+from semantic_testutil import CORPUS, case, corpus_reviews, extra_reviews
 
 from tools.review.benchmark import ROOT, Result, Worktree, table
 from tools.review.comments import Severity
+from tools.review.engine import run_rules
 from tools.review.messages import render_message
 from tools.review.rules import pysource, semantics
 
@@ -134,8 +135,12 @@ def test_special_values_follow_helpers_and_spellings() -> None:
         "def plain(op, device, dtype):\n    yield from sample_inputs_unary(op, device, dtype)\n"
     )
     defs = pysource.functions(_tree(src))
-    assert pysource.special_values(pysource.reachable("samples", defs)) == {"0", "-0.0", "nan",
-                                                                            "inf"}  # fmt: skip
+    assert pysource.special_values(pysource.reachable("samples", defs)) == {
+        "0",
+        "-0.0",
+        "nan",
+        "inf",
+    }
     assert pysource.special_values(pysource.reachable("plain", defs)) == set()
 
 
@@ -147,9 +152,31 @@ def test_dtype_names_resolve_module_tuples() -> None:
     assert pysource.dtype_names(ast.parse("make()", mode="eval").body, db, core) is None
 
 
+def test_dispatch_name_of_another_op() -> None:
+    review = extra_reviews()["other-op-name"]
+    (c,) = [c for c in review.comments if c.rule == "dispatch-name"]
+    assert "is named `isnan_cpu`" in c.message and '`"nan_to_num_cpu"`' in c.message
+    assert c.severity == Severity.BLOCKING
+
+
 def test_dispatch_name_helpers() -> None:
     assert semantics.strip_suffixes("nan_to_num_cpu") == "nan_to_num"
     assert semantics.op_of("nan_to_num_out", ["nan", "nan_to_num"]) == "nan_to_num"
     assert semantics.op_of("relu_kernel", ["nan_to_num"]) is None
     text = "void a() {\n  int x;\n}\n\nat::Tensor& b_out(\n    const at::Tensor& s) {\n  X\n}\n"
     assert semantics.enclosing_function(text, text.index("X")) == "b_out"
+
+
+def test_findings_are_capped_per_rule() -> None:
+    """A kernel with 500 wrong name strings gives 10 comments, not 500 (the artifact
+    holds at most 200 in all)."""
+    from review_testutil import BASE, FOO, YAML, ctx
+
+    line = '  AT_DISPATCH_FLOATING_TYPES(t, "bar_cpu", [&] { o.dtype(at::kFloat); });\n'
+    kernel = "at::Tensor foo(const at::Tensor& self) {\n" + line * 500 + "}\n"
+    head = dict(BASE, **{"native_functions.yaml": YAML + FOO, "aten_mini/native/Foo.cpp": kernel})
+    review = run_rules(ctx(head))
+    rules = [c.rule for c in review.comments]
+    assert rules.count("dispatch-name") == semantics.MAX_FINDINGS
+    assert rules.count("result-dtype") == semantics.MAX_FINDINGS
+    assert review.errors == []

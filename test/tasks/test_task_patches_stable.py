@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from gitenv import GIT_ENV, git
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,6 +157,21 @@ def test_an_op_changes_only_its_own_files(scratch_ops: Result) -> None:
         assert not outside, f"new-op {op.name} changed files outside its own: {sorted(outside)}"
         # the op's YAML entries are there, the rest of the file is untouched
         assert "native_functions.yaml" in changed
+
+
+def test_what_it_writes_still_parses(scratch_ops: Result) -> None:
+    # An op inserted first or last must not land inside a neighbour's entry.
+    wt = scratch_ops.wt
+    for op, commit in scratch_ops.commits:
+        for rel in git(wt, "diff", "--name-only", f"{commit}~1", commit).split():
+            text = git(wt, "show", f"{commit}:{rel}")
+            if rel.endswith(".py"):
+                try:
+                    compile(text, rel, "exec")
+                except SyntaxError as e:
+                    pytest.fail(f"after new-op {op.name}, {rel}:{e.lineno}: {e.msg}")
+            elif rel.endswith(".yaml"):
+                assert isinstance(yaml.safe_load(text), list), f"{rel} after new-op {op.name}"
 
 
 def test_tasks_still_apply_after_a_new_op(scratch_ops: Result) -> None:

@@ -123,7 +123,7 @@ import pathlib, subprocess, sys
 if sys.argv[1] == "lint":
     if pathlib.Path("LINT_FAILS").exists():
         print("greet.py:1:1: X001 a planted lint finding")
-        sys.exit(1)
+        sys.exit(print("lint: 1 finding(s)", file=sys.stderr) or 1)
     sys.exit(0)
 base = sys.argv[sys.argv.index("--base") + 1]
 out = subprocess.run(["git", "log", "--format=%s", f"{base}..HEAD"], capture_output=True, text=True)

@@ -75,6 +75,23 @@ def call_keys(tensor_bits: int, include: Any, exclude: Any) -> list[str]:
     return [k.strip() for k in reversed(inner.split(",")) if k.strip()]
 
 
+def _types(inputs: list[Any], out: Any) -> dict[str, Any]:
+    """The dtypes a call saw (tensors and Python numbers) and returned; any input requiring grad."""
+    import torch
+
+    def kind(a: Any) -> str | None:
+        if isinstance(a, torch.Tensor):
+            return str(a.dtype).removeprefix("torch.") + ("" if a.dim() else " (0-dim)")
+        if isinstance(a, (bool, int, float, complex)):
+            return f"Python {type(a).__name__}"
+        return None
+
+    kinds = [k for k in map(kind, inputs) if k is not None]
+    grad = any(isinstance(a, torch.Tensor) and a.requires_grad for a in inputs)
+    result = str(out.dtype).removeprefix("torch.") if isinstance(out, torch.Tensor) else None
+    return {"inputs": kinds, "result": result, "requires_grad": grad}
+
+
 def probe_calls(code: Any) -> list[dict[str, Any]]:
     """Run 1: the ops that reached the Python key, with their tensors' key sets."""
     import torch
@@ -87,10 +104,13 @@ def probe_calls(code: Any) -> list[dict[str, Any]]:
     class Spy(TorchDispatchMode):  # type: ignore[no-untyped-call]
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
             kwargs = kwargs or {}
-            bits = _tensor_keys([*args, *kwargs.values()])
+            inputs = [*args, *kwargs.values()]
+            bits = _tensor_keys(inputs)
+            out = func(*args, **kwargs)
             seen.append({"op": func._schema.name, "overload": func._overloadname,
                          "keys": call_keys(bits, include, exclude)})  # fmt: skip
-            return func(*args, **kwargs)
+            seen[-1].update(_types(inputs, out))
+            return out
 
     ns = namespace()
     with Spy():  # type: ignore[no-untyped-call]

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tools.common.git import GitError
+from tools.common.git import GitError, git
 from tools.common.paths import ROOT
 from tools.review.comments import MAX_BYTES, Review, ReviewFormatError, load_review
 from tools.review.context import git_context
@@ -65,8 +65,12 @@ def review_branch(repo: Path, base: str, head: str, event: dict[str, Any]) -> Re
 def cmd_check(args: argparse.Namespace) -> int:
     try:
         review = review_branch(Path(args.repo), args.base, args.head, read_event(args.event))
+        head_sha = git(Path(args.repo), "rev-parse", f"{args.head}^{{commit}}").strip()
     except (GitError, DiffError, ValueError) as exc:
         return fail(str(exc))
+    if review.base == head_sha:
+        # An empty range reviews as "clean"; say instead that nothing was reviewed.
+        return fail(f"nothing to review: {args.head} has no commits beyond {args.base}", 1)
     if args.json:
         Path(args.json).write_text(review.to_json(), encoding="utf-8")
     if args.markdown:

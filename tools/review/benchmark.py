@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -191,7 +192,13 @@ def review_case(wt: Path, base: str) -> dict[str, Any]:
 
 
 def test_case(wt: Path, op: str) -> str:
+    """`./kit test -k op` in the worktree (its own build folder; this checkout's venv)."""
+    if not (wt / ".venv").exists():
+        (wt / ".venv").symlink_to(ROOT / ".venv")
     proc = run(["flock", LOCK, str(wt / "kit"), "test", "-k", op], wt, timeout=3600)
+    (wt / "test-output.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    tail = (proc.stdout + proc.stderr).strip().splitlines()[-1:]
+    print(f"benchmark: ./kit test -k {op}: exit {proc.returncode}: {tail}", file=sys.stderr)
     return "passed" if proc.returncode == 0 else "failed"
 
 
@@ -294,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--patches", help="write each case as a patch into this folder, then stop")
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like an exception, so the worktree is removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         corpus = load_corpus()
         base = git(ROOT, "rev-parse", "--verify", f"{args.base}^{{commit}}").strip()

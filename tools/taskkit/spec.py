@@ -128,7 +128,7 @@ class TaskSpecError(KitError):
 
 
 def spec_error(file: str, line: int, message: str) -> TaskSpecError:
-    return TaskSpecError(f"{Location(file, line)}: {message}")
+    return TaskSpecError(message, where=Location(file, line))
 
 
 class _Reader:

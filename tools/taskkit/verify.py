@@ -21,9 +21,12 @@ see Note [One build for every C++ task].
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +96,9 @@ def _why_failed(results: list[checks_mod.CheckResult]) -> str:
         return "no check could run (all 'not available')"
     lines = failed.output.strip().splitlines()
     named = [ln for ln in lines if ln.startswith(("FAILED ", "ERROR "))]
-    last = (named or lines or ["(no output)"])[-1]
+    # a linter's or the reviewer's first `file:line:` finding, not its summary line
+    located = [ln for ln in lines if LOCATED.match(ln)][:1]
+    last = (named or located or lines or ["(no output)"])[-1]
     return f"check '{failed.check.name}' failed: {last}"
 
 
@@ -162,11 +167,39 @@ def _verify_in(wt: Path, task: Task, base: str, commit: str, start: float) -> Ve
     return verdict("fails", "passes", None)
 
 
+# Note [One mypy cache for every verify worktree]
+# The solved run lints (Note [One check plan] in plan.py), and mypy is the
+# slow linter: cold, it reads all of torch's stubs again in each fresh
+# worktree. So every check of a verify run shares one cache,
+# `.kit/verify/mypy-cache` (MYPY_CACHE_DIR), unless the caller set one. mypy
+# checks each cached module against the file's content, so a cache written
+# in another worktree is only reused where the file is the same.
+MYPY_CACHE = VERIFY_DIR / "mypy-cache"
+LOCATED = re.compile(r"^[\w./-]+:\d+(:\d+)?: ")
+
+
+@contextmanager
+def _environ(extra: dict[str, str]) -> Iterator[None]:
+    """`extra` set in os.environ (which checks inherit) for the block, then put back."""
+    old = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def verify_all(
     root: Path, tasks: list[Task], base: str, on_done: Callable[[Verdict], None], keep: bool
 ) -> list[Verdict]:
+    cache = {"MYPY_CACHE_DIR": os.environ.get("MYPY_CACHE_DIR") or str(root / MYPY_CACHE)}
     verdicts = []
-    for task in tasks:
-        verdicts.append(verify_task(root, task, base, keep))
-        on_done(verdicts[-1])
+    with _environ(cache):
+        for task in tasks:
+            verdicts.append(verify_task(root, task, base, keep))
+            on_done(verdicts[-1])
     return verdicts

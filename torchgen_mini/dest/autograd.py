@@ -7,6 +7,9 @@ every overload of native_functions.yaml, the kernel registered at the
 `Autograd` key: it builds the node, runs the op below autograd and attaches
 the node to the result.  See Note [Autograd kernel kinds].  Mutating
 overloads also get an `ADInplaceOrView` kernel that bumps version counters.
+This module decides what each piece holds (what a node saves, which formula
+each gradient evaluates, which kernel an overload gets); the C++ of the
+pieces is in the macros of `templates/macros/autograd.cpp`.
 """
 
 from __future__ import annotations

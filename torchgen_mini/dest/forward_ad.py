@@ -2,12 +2,13 @@
 
 derivatives.yaml gives, next to the backward formulas of an entry, a formula
 for the tangent of its output (a Jacobian-vector product): `result: self_t +
-maybe_multiply(other_t, alpha)`.  This module turns that formula into the C++
+maybe_multiply(other_t, alpha)`.  This module turns that formula into the code
 the Autograd kernel of each overload runs after the op itself: read the
 inputs' tangents and primals, evaluate the formula, `_set_fw_grad` the result.
 It expands `auto_element_wise` and `auto_linear`, rewrites the functional
-formula for the in-place variant, and writes the refusals (out= variants, and
-ops without a formula).  See Note [Forward-mode AD kernels].
+formula for the in-place variant, and gives the refusals (out= variants, and
+ops without a formula).  The C++ of these pieces is in the macros of
+`templates/macros/forward_ad.cpp`.  See Note [Forward-mode AD kernels].
 """
 
 from __future__ import annotations

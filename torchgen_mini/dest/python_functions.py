@@ -27,9 +27,20 @@ class BindingCode:
     name: str
     params: str
     returns: str
-    body: list[str]
+    # The lambda returns `calls[0]`, or, when out= is optional, `optional_out[0]`:
+    # one of the two lists holds one item, the other none.
+    calls: list[str]
+    optional_out: list[OptionalOut]
     arg_specs: str
     doc: str
+
+
+@dataclass(frozen=True)
+class OptionalOut:
+    """The two calls of a binding whose `out=` may be left out."""
+
+    call: str  # without out=
+    out_call: str  # with it, on the out= overload
 
 
 def lambda_params(sig: PythonSignature) -> str:
@@ -40,20 +51,15 @@ def lambda_params(sig: PythonSignature) -> str:
     return ", ".join(params)
 
 
-def body(sig: PythonSignature) -> list[str]:
-    """The statements of the binding lambda."""
+def calls(sig: PythonSignature) -> tuple[list[str], list[OptionalOut]]:
+    """What the binding lambda returns: see `BindingCode`."""
     exprs = python.arg_exprs(sig)
     if sig.out_required:
-        return [f"return {python.op_call(sig.op, exprs | python.out_exprs(sig, 'out'))};"]
+        return [python.op_call(sig.op, exprs | python.out_exprs(sig, "out"))], []
     if sig.out_fn is None:
-        return [f"return {python.op_call(sig.op, exprs)};"]
+        return [python.op_call(sig.op, exprs)], []
     out_call = python.op_call(sig.out_fn, exprs | python.out_exprs(sig, "*out"))
-    return [
-        "if (!out.has_value()) {",
-        f"  return {python.op_call(sig.op, exprs)};",
-        "}",
-        f"return {out_call};",
-    ]
+    return [], [OptionalOut(python.op_call(sig.op, exprs), out_call)]
 
 
 def arg_specs(sig: PythonSignature) -> str:
@@ -72,11 +78,13 @@ def arg_specs(sig: PythonSignature) -> str:
 
 def binding(sig: PythonSignature, *, first: bool) -> BindingCode:
     doc = f'docs.get("{sig.name}")' if first else '""'
+    plain, optional_out = calls(sig)
     return BindingCode(
         sig.name,
         lambda_params(sig),
         python.value_return_type(sig.op),
-        body(sig),
+        plain,
+        optional_out,
         arg_specs(sig),
         doc,
     )

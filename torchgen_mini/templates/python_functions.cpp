@@ -26,8 +26,14 @@ void init_functions_{{ shard }}(
   m.def(
       "{{ b.name }}",
       []({{ b.params }}) -> {{ b.returns }} {
-{% for line in b.body %}
-        {{ line }}
+{% for call in b.calls %}
+        return {{ call }};
+{% endfor %}
+{% for o in b.optional_out %}
+        if (!out.has_value()) {
+          return {{ o.call }};
+        }
+        return {{ o.out_call }};
 {% endfor %}
       },
       {{ b.arg_specs }},

@@ -522,7 +522,8 @@ def nan_to_num(defect: str | None) -> list[Edit]:
             "@@CHECKS@@", "" if defect == "out-overlap" else OVERLAP_CHECKS
         )
     else:
-        name = '"isnan_cpu"' if defect == "dispatch-name" else '"nan_to_num_cpu"'
+        # PR #44592: the CPU kernel's name string said "nan_to_num_cuda"
+        name = '"nan_to_num_cuda"' if defect == "dispatch-name" else '"nan_to_num_cpu"'
         ints = INTEGERS_REFUSED if defect == "integers" else INTEGERS_UNCHANGED
         out = NAN_TO_NUM_OUT_ITER.replace("@@NAME@@", name).replace("@@INTEGERS@@", ints)
     dtypes = "FLOATING" if defect == "integers" else "ALL_REAL_AND_BOOL"

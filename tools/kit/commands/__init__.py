@@ -19,4 +19,5 @@ COMMANDS: list[str] = [
     "new_op",
     "explain",
     "trace",
+    "doctor",
 ]

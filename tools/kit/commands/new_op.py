@@ -159,7 +159,8 @@ def new_op_db(root: Path, p: Plan) -> str:
     close = re.search(r"^op_db: list\[OpInfo\] = \[\n(?:.*\n)*?^\]$", text, re.MULTILINE)
     if close is None:
         raise KitError(f"{oplookup.OP_DB}: no `op_db: list[OpInfo] = [ ... ]` to add to")
-    at = _first_after(heads, p.name) or text.count("\n", 0, close.end())
+    # 1-based line of the closing `]`: the entry goes just before it
+    at = _first_after(heads, p.name) or text.count("\n", 0, close.end()) + 1
     import torch.nn.functional  # here, not at the top: every ./kit command imports this module
 
     entry = scaffold.opinfo_entry(p, hasattr(torch, p.name), hasattr(torch.nn.functional, p.name))

@@ -2,10 +2,14 @@
 
 The expression runs in a child Python (tools/ops/tracer.py) with `torch`,
 `aten_mini`, and two small float32 tensors `x` and `y` (2x3, on the CPU)
-defined. The report has four parts: the op calls the dispatcher made (from
-torch.profiler), the dispatch keys each of the kit's calls went through (the
-dispatcher's own table, walked for the call's key set), the generated wrapper
-and the hand-written kernel it calls, and the DispatchStub calls with the CPU
+defined. The report: the call and its result; the op calls the dispatcher
+made inside the kit's ops (from torch.profiler; the calls that build the
+arguments are left out, Note [Only the kit's calls]); the dispatch keys each
+of the kit's calls went through (the dispatcher's own table, walked for the
+call's key set), with what the kit's autograd kernel did (a backward node
+only for a differentiable op with an input that requires grad); the
+generated wrapper and the hand-written kernel it calls; where type promotion
+and the output allocation happened; and the DispatchStub calls with the CPU
 capability that ran them (the kit's stub trace). See Note [What ./kit trace
 observes] in tools/ops/tracer.py for how each part is known and its limits.
 """

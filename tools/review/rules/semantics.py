@@ -23,9 +23,11 @@ artifact] in validate.py) accepts exactly what these rules say.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from tools.lint import opindex
@@ -40,6 +42,7 @@ from torchgen_mini.model import NativeFunction, SchemaKind
 
 SLOT = re.compile(r"\$\{([a-z_]+)(?::(text|int))?\}")
 MAX_CODE_SLOT = 300
+MAX_FINDINGS = 10  # per rule: the review artifact holds at most 200 comments in all
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "doc-signature": (
@@ -53,6 +56,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The name string is what users see when a dtype is not supported "
         "(`\"${name}\" not implemented for 'Bool'`), so it must name this op: write "
         '`"${op}_cpu"` (or `"${op}"`), as upstream kernels do.',
+        "This `${macro}` in `${function}` is named `${name}`, but `${path}` is ${device:text} "
+        "code: a dtype error would send users to the wrong kernel. Name it `${want}`.",
     ),
     "derivative-scope": (
         "The formula for `${var}` of `${overload}` uses `${name}`, which is not in scope: "
@@ -150,17 +155,29 @@ def _kernel_names(entries: list[NativeFunction]) -> set[str]:
     return {k for e in entries if e.explicit_dispatch for k in e.dispatch.values()}
 
 
-FUNC_START = re.compile(r"^(?:[A-Za-z_][\w:<>,*&\s]*?[\s*&])?([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+FUNC_START = re.compile(
+    r"^(?:[A-Za-z_][\w:<>,*& \t]*?[ \t*&])?([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE
+)
 CONTROL = frozenset({"if", "for", "while", "switch", "return", "namespace", "TORCH_CHECK"})
 
 
+@lru_cache(maxsize=32)
+def _function_starts(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, name) of every top-level (column 0) function-like line start of `text`."""
+    return tuple(
+        (m.start(), m[1])
+        for m in FUNC_START.finditer(text)
+        if m[1] not in CONTROL and not m[0].startswith(("#", "//", " ", "}"))
+    )
+
+
 def enclosing_function(text: str, offset: int) -> str | None:
-    """The top-level (column 0) function whose definition starts last before `offset`."""
-    name = None
-    for m in FUNC_START.finditer(text, 0, offset):
-        if m[1] not in CONTROL and not m[0].startswith(("#", "//", " ", "}")):
-            name = m[1]
-    return name
+    """The top-level function whose definition starts last before `offset`."""
+    starts = _function_starts(text)
+    i = bisect.bisect_right(starts, (offset, "")) - 1
+    while i >= 0 and starts[i][0] >= offset:
+        i -= 1
+    return starts[i][1] if i >= 0 else None
 
 
 SUFFIXES = ("_kernel", "_cpu", "_cuda", "_impl", "_out", "_stub", "_")
@@ -182,15 +199,15 @@ def op_of(function: str, ops: list[str]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+@lru_cache(maxsize=32)
+def _line_starts(text: str) -> tuple[int, ...]:
+    return (0, *(m.end() for m in re.finditer("\n", text)))
+
+
 def _offset(text: str, line: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        pos = text.find("\n", pos) + 1
-    return pos
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    """Offset of the start of 1-based `line` (the end of the text past its last line)."""
+    starts = _line_starts(text)
+    return starts[line - 1] if 0 < line <= len(starts) else len(text)
 
 
 # --------------------------------------------------------------------------- docs
@@ -289,7 +306,7 @@ def doc_signature(ctx: ReviewContext) -> list[Comment]:
     if text is None:
         return []
     docs = _doc_entries(text)
-    found = []
+    found: list[Comment] = []
     for op, entries in sorted(_by_op(ctx).items()):
         if op not in docs:
             continue
@@ -305,7 +322,7 @@ def doc_signature(ctx: ReviewContext) -> list[Comment]:
                 problem="; ".join(problems),
             )
             found.append(at("doc-signature", Severity.BLOCKING, opindex.DOCS, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- AT_DISPATCH
@@ -316,9 +333,11 @@ STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 def dispatch_name(ctx: ReviewContext) -> list[Comment]:
     ops = sorted({e.root_name for e in head_entries(ctx)})
-    found = []
+    found: list[Comment] = []
     for f, text in _live_kernels(ctx):
         for ln in sorted(f.added):
+            if len(found) >= MAX_FINDINGS:
+                break
             m = DISPATCH.search(f.added[ln])
             if not m:
                 continue
@@ -330,11 +349,29 @@ def dispatch_name(ctx: ReviewContext) -> list[Comment]:
             op = op_of(function, ops)
             name = s[1]
             base = strip_suffixes(name)
-            if op is None or base == op or base.startswith(op + "_"):
+            if op is None:
                 continue
-            msg = fill("dispatch-name", 0, macro=m[1], function=function, op=op, name=name)
-            found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
-    return found
+            if not (base == op or base.startswith(op + "_")):
+                msg = fill("dispatch-name", 0, macro=m[1], function=function, op=op, name=name)
+                found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
+                continue
+            cuda = f.path.endswith((".cu", ".cuh")) or "/cuda/" in f.path
+            wrong = name.endswith("_cpu") if cuda else name.endswith("_cuda")
+            if wrong:
+                want = f"{base}_cuda" if cuda else f"{base}_cpu"
+                device = "CUDA" if cuda else "CPU"
+                msg = fill(
+                    "dispatch-name",
+                    1,
+                    macro=m[1],
+                    function=function,
+                    name=name,
+                    path=f.path,
+                    device=device,
+                    want=want,
+                )
+                found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- derivatives
@@ -381,7 +418,7 @@ def _new_derivative_formulas(
 
 
 def derivative_scope(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     for native, var, formula, line, backward in _new_derivative_formulas(ctx):
         if formula.startswith(("not_implemented", "auto_")) or formula == "non_differentiable":
             continue
@@ -413,7 +450,7 @@ def derivative_scope(ctx: ReviewContext) -> list[Comment]:
         elif backward and not re.search(r"\bgrads?\b", stripped) and "zeros" not in stripped:
             msg = fill("derivative-scope", 1, var=var, overload=overload)
             found.append(at("derivative-scope", Severity.BLOCKING, opindex.DERIVATIVES, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 def _test_files(ctx: ReviewContext) -> list[tuple[FileChange, str]]:
@@ -444,7 +481,7 @@ def _grad_tested_at_zero(ctx: ReviewContext, op: str) -> bool:
 
 
 def kink_gradient(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     seen: set[str] = set()
     for native, var, formula, line, backward in _new_derivative_formulas(ctx):
         m = KINK.search(formula)
@@ -460,7 +497,7 @@ def kink_gradient(ctx: ReviewContext) -> list[Comment]:
             evidence=m[0].rstrip("( ").strip(),
         )
         found.append(at("kink-gradient", Severity.SUGGESTION, opindex.DERIVATIVES, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- OpInfo samples
@@ -485,7 +522,7 @@ def opinfo_special_values(ctx: ReviewContext) -> list[Comment]:
     core = pysource.parse(ctx.head(pysource.CORE))
     entries = pysource.opinfo_entries(db)
     defs = pysource.functions(db, samples)
-    found = []
+    found: list[Comment] = []
     for op, mine in sorted(_by_op(ctx).items()):
         entry = entries.get(op)
         if entry is None or not any("pointwise" in e.tags for e in mine):
@@ -504,9 +541,10 @@ def opinfo_special_values(ctx: ReviewContext) -> list[Comment]:
                 func=func.id,
                 missing=", ".join(words[v] for v in missing),
             )
-            found.append(at("opinfo-special-values", Severity.SUGGESTION, pysource.OP_DB,
-                            entry.line, msg))  # fmt: skip
-    return found
+            found.append(
+                at("opinfo-special-values", Severity.SUGGESTION, pysource.OP_DB, entry.line, msg)
+            )
+    return found[:MAX_FINDINGS]
 
 
 SIGN = re.compile(
@@ -526,7 +564,7 @@ def _sign_evidence(ctx: ReviewContext, op: str, kernels: set[str]) -> str | None
 
 
 def negative_zero(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     db, samples = _opinfo_trees(ctx)
     entries = pysource.opinfo_entries(db) if db else {}
     defs = pysource.functions(db, samples)
@@ -555,7 +593,7 @@ def negative_zero(ctx: ReviewContext) -> list[Comment]:
             path = pysource.OP_DB if entry else YAML
             msg = fill("negative-zero", 1, op=op, evidence=evidence)
             found.append(at("negative-zero", Severity.SUGGESTION, path, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- out= and dtype
@@ -588,7 +626,7 @@ def _body_with_helpers(text: str, name: str) -> list[tuple[int, str]]:
 
 
 def out_overlap(ctx: ReviewContext) -> list[Comment]:
-    found = []
+    found: list[Comment] = []
     outs = [e for e in new_overloads(ctx) if e.func.kind() is SchemaKind.out]
     for e in outs:
         for kernel in sorted(_kernel_names([e])):
@@ -598,7 +636,7 @@ def out_overlap(ctx: ReviewContext) -> list[Comment]:
                         continue
                     msg = fill("out-overlap", 0, function=kernel, op=e.root_name)
                     found.append(at("out-overlap", Severity.BLOCKING, f.path, line, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 HARD_DTYPE = re.compile(
@@ -610,9 +648,11 @@ HARD_DTYPE = re.compile(
 def result_dtype(ctx: ReviewContext) -> list[Comment]:
     by_op = _by_op(ctx)
     ops = sorted(by_op)
-    found = []
+    found: list[Comment] = []
     for f, text in _live_kernels(ctx):
         for ln in sorted(f.added):
+            if len(found) >= MAX_FINDINGS:
+                break
             m = HARD_DTYPE.search(f.added[ln])
             if not m:
                 continue
@@ -629,7 +669,7 @@ def result_dtype(ctx: ReviewContext) -> list[Comment]:
             )
             msg = fill("result-dtype", 0, function=function, op=op, match=m[1], upstream=said)
             found.append(at("result-dtype", Severity.BLOCKING, f.path, ln, msg))
-    return found
+    return found[:MAX_FINDINGS]
 
 
 # --------------------------------------------------------------------------- against upstream
@@ -641,7 +681,7 @@ def upstream_dtypes(ctx: ReviewContext) -> list[Comment]:
         return []
     core = pysource.parse(ctx.head(pysource.CORE))
     entries = pysource.opinfo_entries(db)
-    found = []
+    found: list[Comment] = []
     for op, mine in sorted(_by_op(ctx).items()):
         entry = entries.get(op)
         dtypes = entry.keyword("dtypes") if entry else None
@@ -663,6 +703,5 @@ def upstream_dtypes(ctx: ReviewContext) -> list[Comment]:
             unchanged=" (the input, unchanged)" if answer.unchanged else "",
             claimed=ast.get_source_segment(ctx.head(pysource.OP_DB) or "", dtypes) or "?",
         )
-        found.append(at("upstream-dtypes", Severity.BLOCKING, pysource.OP_DB,
-                        dtypes.lineno, msg))  # fmt: skip
-    return found
+        found.append(at("upstream-dtypes", Severity.BLOCKING, pysource.OP_DB, dtypes.lineno, msg))
+    return found[:MAX_FINDINGS]

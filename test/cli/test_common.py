@@ -1,0 +1,52 @@
+"""tools/common: the one error type and the one git wrapper every package of tools/ uses."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.common.errors import KitError
+from tools.common.git import GitError, git, git_bytes, git_succeeds, ls_files, toplevel
+from torchgen_mini.diagnostics import Location
+
+
+def test_kit_error_leads_with_where_it_is_about() -> None:
+    e = KitError("unknown key 'cheks'", where=Location("tools/tasks/x/task.yaml", 7))
+    assert str(e) == "tools/tasks/x/task.yaml:7: unknown key 'cheks'"
+    assert e.exit_code == 1 and e.where == Location("tools/tasks/x/task.yaml", 7)
+    assert str(KitError("plain", 2)) == "plain" and KitError("plain", 2).exit_code == 2
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    subprocess.run(["git", "init", "-q", "--initial-branch=main"], cwd=tmp_path, check=True)
+    (tmp_path / "a.txt").write_bytes(b"caf\xc3\xa9\n")
+    subprocess.run(["git", "add", "a.txt"], cwd=tmp_path, check=True)
+    ident = ["-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    subprocess.run(["git", *ident, "commit", "-qm", "one"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_git_text_bytes_and_questions(repo: Path) -> None:
+    assert git(repo, "show", "HEAD:a.txt") == "café\n"
+    assert git_bytes(repo, "show", "HEAD:a.txt") == b"caf\xc3\xa9\n"
+    assert git_succeeds(repo, "cat-file", "-e", "HEAD:a.txt")
+    assert not git_succeeds(repo, "cat-file", "-e", "HEAD:missing.txt")
+    assert ls_files(repo, "--cached") == ["a.txt"]
+    assert toplevel(repo).resolve() == repo.resolve()
+
+
+def test_a_git_failure_is_a_kit_error_with_gits_reason(repo: Path) -> None:
+    with pytest.raises(GitError) as info:
+        git(repo, "show", "HEAD:missing.txt")
+    assert isinstance(info.value, KitError)
+    assert str(info.value).startswith("git show failed: fatal: ")
+    assert "missing.txt" in str(info.value)
+
+
+def test_outside_a_checkout(tmp_path: Path) -> None:
+    assert ls_files(tmp_path) == []
+    with pytest.raises(KitError, match="is not inside a git checkout"):
+        toplevel(tmp_path)
