@@ -44,7 +44,7 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
 == Type promotion and output (observed: the dtypes each call saw and returned)
   aten_mini::add.Tensor: inputs float32, float32 -> result float32
     no promotion: every tensor input is float32
-    output: allocated inside the call (the aten::empty above)
+    output: allocated by the generated structured wrapper (create_out: at::detail::empty_cpu, no dispatcher call)
 
 == DispatchStub calls (observed: aten_mini._C._stub_trace)
   add_stub -> its <cap> kernel

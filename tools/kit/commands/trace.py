@@ -385,10 +385,19 @@ def _show_path(ctx: Context, t: Traced, tables: dict[str, str]) -> None:
 
 
 def _kernel_file(ctx: Context, name: str) -> str | None:
+    """The file of the op's CPU kernel (a structured op: of its meta function)."""
     f = ctx.native(name)
     kernel = f.dispatch.get(DispatchKey.CPU) if f is not None else None
+    if f is not None and f.part_of_structured_group:
+        group = [g for g in ctx.fns if g.root_name == f.root_name]
+        kernel = next(iter(kernel_check.meta_names(group)), None)
     hit = oplookup.kernel_locations(ctx.root, {kernel}).get(kernel) if kernel else None
     return hit.path if hit is not None else None
+
+
+# TensorIteratorBase's builders that promote to a common dtype (what a
+# structured meta function calls; ATen/TensorIterator.h).
+_PROMOTING_BUILDERS = re.compile(r"\bbuild_(?:borrowing_)?(?:binary|unary_float|binary_float)_op\(")
 
 
 def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]) -> None:
@@ -411,6 +420,8 @@ def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]
             who = f"torch's result_type, called by the kernel ({file})"
         elif "promote_inputs_to_common_dtype(true)" in text:
             who = f"TensorIterator's common dtype (promote_inputs_to_common_dtype, {file})"
+        elif m := _PROMOTING_BUILDERS.search(text):
+            who = f"TensorIterator's common dtype ({m.group(0)[:-1]} in the meta function, {file})"
         else:
             who = f"the kernel ({file})" if file else "the kernel"
         if dtypes <= {result} and not casts:
@@ -418,8 +429,14 @@ def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]
         else:
             cast = f"; {casts} cast(s) (the aten::to above)" if casts else ""
             _say(f"    type promotion: result dtype {result}, from {who}{cast}")
+        f = ctx.native(t.name)
         if {"aten::empty", "aten::empty_strided"} & names:
             _say("    output: allocated inside the call (the aten::empty above)")
+        elif f is not None and f.structured_delegate and f.func.kind() is SchemaKind.functional:
+            _say(
+                "    output: allocated by the generated structured wrapper (create_out:"
+                " at::detail::empty_cpu, no dispatcher call)"
+            )
         else:
             _say("    output: written into a tensor that was passed in (in-place or out=)")
     if not shown:
