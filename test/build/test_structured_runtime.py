@@ -15,7 +15,19 @@ import torch
 
 pytestmark = pytest.mark.needs_build
 
-STRUCTURED = ("add.Tensor", "add_.Tensor", "add.out", "mul.Tensor", "mul_.Tensor", "mul.out")
+STRUCTURED = (
+    "add.Tensor",
+    "add_.Tensor",
+    "add.out",
+    "mul.Tensor",
+    "mul_.Tensor",
+    "mul.out",
+    "sigmoid",
+    "sigmoid_",
+    "sigmoid.out",
+    "softplus",
+    "softplus.out",
+)
 
 
 def _registered_at(qualname: str, key: str) -> str:

@@ -93,11 +93,11 @@ add: one op of aten-mini, 5 overloads
       live: kernels for <slots>; CPU calls use <cap>
 
 == Dispatch table (live: torch._C._dispatch_dump; files in build/generated/)
-  aten_mini::add.Tensor: CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
-  aten_mini::add_.Tensor: ADInplaceOrView (RegisterAutograd.cpp:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
+  aten_mini::add.Tensor: FuncTorchBatched (python/aten_mini/_batching.py:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
+  aten_mini::add_.Tensor: ADInplaceOrView (RegisterAutograd.cpp:N), FuncTorchBatched (python/aten_mini/_batching.py:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
   aten_mini::add.out: ADInplaceOrView (RegisterAutograd.cpp:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
-  aten_mini::add.Scalar: Autograd[alias] (RegisterAutograd.cpp:N), CompositeExplicitAutograd[alias] (RegisterCompositeExplicitAutograd.cpp:N)
-  aten_mini::add_.Scalar: ADInplaceOrView (RegisterAutograd.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N), CompositeExplicitAutograd[alias] (RegisterCompositeExplicitAutograd.cpp:N)
+  aten_mini::add.Scalar: FuncTorchBatched (python/aten_mini/_batching.py:N), Autograd[alias] (RegisterAutograd.cpp:N), CompositeExplicitAutograd[alias] (RegisterCompositeExplicitAutograd.cpp:N)
+  aten_mini::add_.Scalar: ADInplaceOrView (RegisterAutograd.cpp:N), FuncTorchBatched (python/aten_mini/_batching.py:N), Autograd[alias] (RegisterAutograd.cpp:N), CompositeExplicitAutograd[alias] (RegisterCompositeExplicitAutograd.cpp:N)
 
 == Derivatives (tools/autograd/derivatives.yaml)
   tools/autograd/derivatives.yaml:N  add.Tensor
