@@ -64,7 +64,8 @@ import torch
 # the C++ Meta kernel stays the one the dispatcher runs for Meta tensors
 # (torch.library.register_fake would refuse, or with allow_override replace
 # it). The registry is torch-internal (torch._library.simple_registry);
-# test/framework/test_structured_meta.py checks both halves.
+# test/build/test_structured_runtime.py checks the Meta registration, and
+# test_meta (test/ops) the C++ meta() against the real kernel.
 
 
 def register_fakes() -> None:
