@@ -48,24 +48,30 @@ import torch
 
 
 # Note [Structured ops keep a Python fake]
-# A structured op (add, mul) gets its Meta kernel from generated C++: the
-# meta() function, run by the Meta wrapper of RegisterMeta.cpp, so
-# `aten_mini.add(meta_tensor, ...)` is shaped by the very code the CPU kernel
-# runs. That meta() builds a TensorIterator, and TensorIterator reads concrete
-# sizes: under torch.compile(dynamic=True) or opcheck's
-# test_aot_dispatch_dynamic the sizes are SymInts and it raises "Cannot call
-# sizes() on tensor with symbolic sizes/strides". Upstream has the same gap
-# and fills it in Python: aten's structured pointwise ops get their fake
-# results from torch/_refs and torch/_meta_registrations.py, which
-# FakeTensorMode consults before it runs a C++ Meta kernel. The kit does the
-# same with the generated fake of `shape_function:`: for an overload that
-# has a C++ Meta kernel, the fake goes into torch's fake-kernel registry
-# only (FakeTensorMode asks that registry before it dispatches to Meta), and
-# the C++ Meta kernel stays the one the dispatcher runs for Meta tensors
-# (torch.library.register_fake would refuse, or with allow_override replace
-# it). The registry is torch-internal (torch._library.simple_registry);
-# test/build/test_structured_runtime.py checks the Meta registration, and
-# test_meta (test/ops) the C++ meta() against the real kernel.
+# A structured op (add, mul, sigmoid, softplus) gets its Meta kernel from
+# generated C++: the meta() function, run by the Meta wrapper of
+# RegisterMeta.cpp, so `aten_mini.add(meta_tensor, ...)` is shaped by the
+# very code the CPU kernel runs. That meta() builds a TensorIterator, which
+# reads concrete sizes: under torch.compile(dynamic=True) or opcheck's
+# test_aot_dispatch_dynamic the sizes are SymInts and it raises "TensorIterator
+# does not support symbolic shapes; please implement this operator in
+# torch/_refs ...". Upstream has the same gap and fills it in Python: its
+# structured pointwise ops get their fake results from torch/_refs and
+# torch/_meta_registrations.py, registered as Python kernels for the Meta key
+# (OpOverload.py_impl(DispatchKey.Meta)), which the Python dispatcher that
+# torch.compile and AOTAutograd trace under runs instead of the C++ Meta
+# kernel. The kit does the same with the generated fake of `shape_function:`,
+# for an overload that has a C++ Meta kernel:
+#   - py_impl(Meta): also a call made from C++ (add.Scalar's composite kernel
+#     calling add.Tensor on fake tensors) reaches the SymInt-aware fake;
+#   - torch's fake-kernel registry (torch._library.simple_registry), which
+#     FakeTensorMode asks before it dispatches to Meta at all.
+# torch.library.register_fake would refuse an op with a C++ Meta kernel (or,
+# with allow_override, replace it). So the dispatcher's Meta kernel stays the
+# generated C++ one, which eager Meta tensors run (torch._C._dispatch_dump
+# shows RegisterMeta.cpp). test/build/test_structured_runtime.py checks the
+# Meta registration, test_meta (test/ops) the C++ meta() against the real
+# kernel, and test_compile / test_opcheck_dynamic the Python fake.
 
 
 def register_fakes() -> None:
@@ -82,8 +88,16 @@ def register_fakes() -> None:
         if torch._C._dispatch_has_kernel_for_dispatch_key(qualname, "Meta"):
             holder = singleton.find(qualname).fake_impl
             holder.kernels.append(Kernel(fake, f"{_C_fakes.__file__} ({qualname})"))
+            _overload(qualname).py_impl(torch._C.DispatchKey.Meta)(fake)
         else:
             torch.library.register_fake(qualname, fake)
+
+
+def _overload(qualname: str) -> Any:
+    """`aten_mini::add.Tensor` -> torch.ops.aten_mini.add.Tensor."""
+    namespace, _, rest = qualname.partition("::")
+    name, _, overload = rest.partition(".")
+    return getattr(getattr(getattr(torch.ops, namespace), name), overload or "default")
 
 
 # --------------------------------------------------------------------------- polyfills

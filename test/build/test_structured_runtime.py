@@ -78,3 +78,21 @@ def test_out_rules() -> None:
     out_t = torch.empty(4, 3).t()
     aten_mini.add(x, y, out=out_t)
     assert out_t.stride() == (1, 3) and torch.allclose(out_t, x + y)
+
+
+def test_composite_calling_a_structured_op_under_dynamic_shapes() -> None:
+    # add.Scalar's CompositeExplicitAutograd kernel calls add.Tensor from C++ on
+    # fake tensors with SymInt sizes; the C++ meta() (TensorIterator) cannot take
+    # those, the Python Meta kernel can (Note [Structured ops keep a Python fake]).
+    import aten_mini
+
+    x = torch.randn(3, 4)
+    result = torch.library.opcheck(
+        torch.ops.aten_mini.add.Scalar,
+        (x, 2.0),
+        test_utils=("test_faketensor", "test_aot_dispatch_dynamic"),
+        raise_exception=False,
+    )
+    assert all(v == "SUCCESS" for v in result.values()), result
+    f = torch.compile(lambda a: aten_mini.add(a, 2.0), dynamic=True, fullgraph=True)
+    assert f(x).shape == (3, 4) and f(torch.randn(5, 6)).shape == (5, 6)
