@@ -36,8 +36,10 @@
 #     batch dim. If self is not batched but another argument is, the results
 #     of the examples cannot all go into the one self: refused, as upstream.
 #
-# An overload that fits none of these gets no rule, so it falls back (slow,
-# with functorch's warning, but correct) rather than running a guessed rule;
+# An overload that fits none of these, or has an argument the rules do not
+# batch (`Tensor?`, `Tensor[]`, a kwarg-only Tensor, several results), gets
+# no rule, so it falls back (slow, with functorch's warning, but correct)
+# rather than running a guessed rule;
 # UNDERIVED lists them with the reason, and test/ops/test_vmap.py requires
 # that list to be empty for the kit's ops. A 0-dim logical tensor is batched
 # as shape (B,), so rules that index dims treat it as rank 1 and squeeze back.
@@ -374,6 +376,11 @@ def derive(op: Any) -> tuple[str, Rule] | str:
         return "more than one result"
     if any(_is_tensor(a) and a.kwarg_only for a in schema.arguments):
         return "a kwarg-only Tensor argument"
+    # A `Tensor?` or `Tensor[]` argument could carry a batch dim the rules do not
+    # move; rather no rule (the fallback loop) than a silently wrong one.
+    other = [a.name for a in schema.arguments if "Tensor" in str(a.type) and not _is_tensor(a)]
+    if other:
+        return f"an optional Tensor or Tensor list argument ({', '.join(other)})"
     if torch.Tag.pointwise in tags:
         return "pointwise", pointwise_rule(op, schema)
     if torch.Tag.reduction in tags:

@@ -123,7 +123,13 @@ class TestPlan(expecttest.TestCase):
         # file order, and no two nodes share a name.
         all_infos = infos()
         plan = autograd.plan(natives(), all_infos)
-        with_formulas = [i for i in all_infos if i.default and i.default.derivatives]
+        with_formulas = [
+            i
+            for i in all_infos
+            if i.default
+            and i.default.derivatives
+            and (i.output_differentiability is None or any(i.output_differentiability))
+        ]
         self.assertEqual([n.info for n in plan.nodes], with_formulas)
         names = [n.name for n in plan.nodes]
         self.assertEqual(len(names), len(set(names)), names)
@@ -256,6 +262,28 @@ def test_kernel_handles_tangents(op: str) -> None:
         assert "_set_fw_grad" not in kernel, kernel
     else:
         assert "_set_fw_grad" in kernel or "Trying to use forward AD with" in kernel, kernel
+
+
+def test_formulas_of_a_non_differentiable_output_record_no_node() -> None:
+    # output_differentiability: [False] wins over formulas: as upstream, the
+    # result never requires grad, so no node is recorded for it.
+    fns, _ = fixture()
+    text = (FIXTURE / "derivatives.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "- name: signbit(Tensor self) -> Tensor\n  output_differentiability: [False]\n",
+        "- name: signbit(Tensor self) -> Tensor\n  self: zeros_like(grad)\n"
+        "  output_differentiability: [False]\n",
+    )
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "derivatives.yaml"
+        path.write_text(text, encoding="utf-8")
+        parsed = parse_derivatives_yaml(path, fns)
+    assert not parsed.errors, parsed.errors
+    signbit = next(i for i in parsed.infos if str(i.func.name) == "signbit")
+    assert signbit.default is not None and signbit.default.derivatives
+    plan = autograd.plan(fns, parsed.infos)
+    assert all(str(n.info.func.name) != "signbit" for n in plan.nodes)
+    assert kind_of(kernels_by_op(plan)["signbit"]) == "no gradient"
 
 
 def test_fixture_tangents() -> None:

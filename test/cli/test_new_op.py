@@ -74,6 +74,7 @@ class NewOpTest(TestCase):
         self.assertExpectedInline(
             out,
             """\
+kit: reading upstream's OpInfo 'hypot2' (torch.testing._internal, a few seconds)
 kit: changed native_functions.yaml
 kit: created aten_mini/native/Hypot2.cpp
 kit: created aten_mini/native/cpu/Hypot2Kernel.cpp
@@ -138,7 +139,7 @@ kit: next: `./kit build`, then `./kit test -k hypot2`: the tests fail with 'TODO
             message,
             """\
 OpInfo('hypot2'): 8 TODO(new-op) markers left in its files
-  - test/opinfo/op_db.py:N: # TODO(new-op): check the reference (a NaN placeholder if torch has no
+  - test/opinfo/op_db.py:N: # TODO(new-op): torch has no `hypot2`: replace this NaN placeholder reference.
   - python/aten_mini/_docs.py:N: TODO(new-op): say what hypot2 computes, how its inputs broadcast and
   - python/aten_mini/_docs.py:N: TODO(new-op): paste the output here
   - aten_mini/native/Hypot2.cpp:N: // TODO(new-op): check the inputs (TORCH_CHECK with a message saying what was
@@ -363,7 +364,7 @@ REGISTER_DISPATCH(hypot_stub, &hypot_kernel);
 HYPOT_TODOS_DONE = {
     "aten_mini/native/Hypot.cpp": [(r"(?s)// TODO\(new-op\).*?\n(?=at::TensorIterator)", "")],
     "test/opinfo/op_db.py": [
-        (r" *# TODO\(new-op\).*\n *#.*\n", ""),
+        (r" *# TODO\(new-op\).*\n", ""),
         # what test_dtypes reports as working (their samples that promote to float run)
         (
             r"(\"hypot\",\n(?:.*\n)*?) *dtypes=FLOATING,",
@@ -411,3 +412,40 @@ def test_the_scaffold_fails_at_each_todo_and_passes_once_they_are_done(tmp_path:
     assert not failures, f"tests of the finished op that fail: {failures}"
     for test in ("test_compile", "test_opcheck_dynamic", "test_todos", "test_reference"):
         assert any(name.startswith(f"{test}[hypot") for name in outcomes), f"{test} did not run"
+
+
+class OpInfoEntryTest(TestCase):
+    """The OpInfo text for an op upstream has: its reference, its dtypes, pointwise samples."""
+
+    def test_upstream_heaviside(self) -> None:
+        from tools.kit.commands import new_op
+        from tools.ops import scaffold
+        from torchgen_mini.model import FunctionSchema
+
+        f = FunctionSchema.parse("heaviside(Tensor self, Tensor values) -> Tensor")
+        plan = scaffold.Plan("heaviside", "Heaviside", f, None, scaffold.out_schema(f), cuda=False)
+        self.assertExpectedInline(
+            scaffold.opinfo_entry(plan, new_op.upstream("heaviside")),
+            """\
+    BinaryOpInfo(
+        "heaviside",
+        # TODO(new-op): check the reference (torch.heaviside), the samples and the dtypes.
+        ref=torch.heaviside,
+        # zeros, -0.0, NaN, inf, empty, 0-dim, broadcast, non-contiguous
+        sample_inputs_func=sample_inputs_pointwise,
+        # dtypes: those of upstream's OpInfo('heaviside') on CPU
+        dtypes=ALL_REAL_AND_BOOL,
+        supports_out=True,
+        supports_inplace=False,
+    ),
+""",
+        )
+
+    def test_kit_dtypes_are_the_checked_ones(self) -> None:
+        from opinfo.core import ALL_DTYPES
+
+        from tools.ops import scaffold
+
+        self.assertEqual(
+            scaffold.KIT_DTYPES, tuple(str(d).removeprefix("torch.") for d in ALL_DTYPES)
+        )

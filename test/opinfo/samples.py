@@ -11,17 +11,30 @@ generic tests add more layouts themselves (see checks.check_layouts).
 # vectorized paths of a kernel and to show accumulation error in reductions.
 # It is generated for float32 only, so it runs once per op and test instead of
 # once per dtype; the other samples stay tiny so the suite stays fast.
+
+# Note [Special-value samples]
+# Random values are never exactly 0, -0.0, NaN or inf, and those are where
+# pointwise kernels go wrong: a heaviside that ignores `values` (only read
+# where self is 0), a relu that turns NaN into 0, a sign that loses -0.0, a
+# division by an integer zero. `sample_inputs_pointwise` (what `./kit new-op`
+# scaffolds) adds, to the layouts of `sample_inputs_unary` / `_binary`, all
+# zeros, all -0.0 (floating dtypes), and one tensor holding each special value
+# of the dtype (see `special_values`); a two-tensor op gets every pair of them
+# by broadcasting a column against a row, both as 0-dim/broadcast shapes and
+# as a long contiguous and a non-contiguous pair, so a vectorized loop meets
+# them in its vector body and its scalar tail.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
 import torch
 from torch.testing import make_tensor
 
-from opinfo.core import FLOATING, OpInfo, SampleInput
+from opinfo.core import FLOATING, BinaryOpInfo, OpInfo, SampleInput, UnaryOpInfo
 
 LARGE_SHAPE = (1024, 1024)  # See Note [The large sample]
 
@@ -156,6 +169,94 @@ def sample_inputs_where(op: OpInfo, device: str, dtype: torch.dtype) -> Iterator
     yield SampleInput(transposed_cond, args=(m, m + 1), name="transposed condition")
     for name, other in _promotion_others(device, dtype):
         yield SampleInput(cond(4, 7), args=(m, other), name=name)
+
+
+# --------------------------------------------------------------------------- special values
+
+
+def special_values(dtype: torch.dtype) -> list[Any]:
+    """The values of `dtype` a pointwise kernel most often gets wrong. See Note [Special-...]."""
+    if dtype == torch.bool:
+        return [False, True]
+    if dtype.is_floating_point or dtype.is_complex:
+        return [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, math.inf, -math.inf, math.nan]
+    if dtype.is_signed:
+        return [0, 1, -1, 7, -7]
+    return [0, 1, 7]
+
+
+def _special_names(dtype: torch.dtype) -> str:
+    if dtype == torch.bool:
+        return "False, True"
+    if dtype.is_floating_point or dtype.is_complex:
+        return "0, -0.0, +-1, 0.5, -2.5, +-inf, NaN"
+    return "0, +-1, +-7" if dtype.is_signed else "0, 1, 7"
+
+
+def _zeros(device: str, dtype: torch.dtype, negative: bool = False) -> torch.Tensor:
+    return torch.full((4, 7), -0.0 if negative else 0, device=device, dtype=dtype)
+
+
+def sample_inputs_special_unary(
+    op: OpInfo, device: str, dtype: torch.dtype
+) -> Iterator[SampleInput]:
+    """Zeros, -0.0 and each special value of `dtype`. See Note [Special-value samples]."""
+    values = torch.tensor(special_values(dtype), device=device, dtype=dtype)
+    yield SampleInput(_zeros(device, dtype), name="zeros")
+    if dtype.is_floating_point:
+        yield SampleInput(_zeros(device, dtype, negative=True), name="-0.0")
+    named = f"special values ({_special_names(dtype)})"
+    yield SampleInput(values, name=named)
+    yield SampleInput(values.repeat(9), name=f"{named}, long")
+    yield SampleInput(values.repeat(9)[::2], name=f"{named}, strided")
+
+
+def sample_inputs_special_binary(
+    op: OpInfo, device: str, dtype: torch.dtype
+) -> Iterator[SampleInput]:
+    """Zeros on either side, and every pair of special values of `dtype`, broadcast,
+    contiguous and not. See Note [Special-value samples]."""
+    values = torch.tensor(special_values(dtype), device=device, dtype=dtype)
+    n = values.numel()
+    other = make((4, 7), device, dtype)
+    yield SampleInput(_zeros(device, dtype), args=(other,), name="zeros self")
+    yield SampleInput(
+        make((4, 7), device, dtype), args=(_zeros(device, dtype),), name="zeros other"
+    )
+    if dtype.is_floating_point:
+        minus = _zeros(device, dtype, negative=True)
+        yield SampleInput(minus, args=(other,), name="-0.0 self")
+        yield SampleInput(other.clone(), args=(minus.clone(),), name="-0.0 other")
+    pairs = f"every pair of special values ({_special_names(dtype)})"
+    column, row = values.reshape(n, 1), values.reshape(1, n)
+    yield SampleInput(column, args=(row,), name=f"{pairs}, broadcast")
+    a, b = values.repeat_interleave(n), values.repeat(n)
+    yield SampleInput(a, args=(b,), name=f"{pairs}, contiguous")
+    strided_b = torch.stack([b, b], dim=1)[:, 0]  # b, reading every other element
+    yield SampleInput(a, args=(strided_b,), name=f"{pairs}, strided other")
+    yield SampleInput(values[0].clone(), args=(values,), name="0-dim special self")
+    yield SampleInput(values, args=(values[0].clone(),), name="0-dim special other")
+
+
+def sample_inputs_pointwise(
+    op: OpInfo, device: str, dtype: torch.dtype, *, special_values: bool = True
+) -> Iterator[SampleInput]:
+    """The samples of a pointwise op of one tensor (`UnaryOpInfo`) or two (`BinaryOpInfo`):
+    every layout, broadcast and promotion of `sample_inputs_unary` / `_binary`, and
+    (`special_values`) the samples of Note [Special-value samples]."""
+    if isinstance(op, BinaryOpInfo):
+        yield from sample_inputs_binary(op, device, dtype)
+        if special_values:
+            yield from sample_inputs_special_binary(op, device, dtype)
+    elif isinstance(op, UnaryOpInfo):
+        yield from sample_inputs_unary(op, device, dtype)
+        if special_values:
+            yield from sample_inputs_special_unary(op, device, dtype)
+    else:
+        raise TypeError(
+            f"sample_inputs_pointwise: {op!r} is a {type(op).__name__}; it needs a "
+            "UnaryOpInfo (one tensor) or a BinaryOpInfo (two) to know the op's arity"
+        )
 
 
 # --------------------------------------------------------------------------- reductions

@@ -78,3 +78,41 @@ def test_dim_errors_name_the_logical_dim() -> None:
         torch.vmap(lambda t: aten_mini.cumsum(t, -3))(x)
     with pytest.raises(RuntimeError, match=r"dim 1 appears multiple times in the list of dims"):
         torch.vmap(lambda t: aten_mini.sum(t, [1, -1]))(x)
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_sum_empty_dim_list_reduces_every_logical_dim(keepdim: bool) -> None:
+    """`dim=[]` is every dim of one example (upstream's meaning), not the batch dim too."""
+    import aten_mini
+
+    x = torch.randn(3, 4, 5).movedim(0, 2)  # the batch dim is not dim 0
+    got = torch.vmap(lambda t: aten_mini.sum(t, [], keepdim), in_dims=2)(x)
+    want = torch.stack([torch.sum(x[:, :, b], [], keepdim) for b in range(x.shape[2])])
+    torch.testing.assert_close(got, want)
+
+
+def test_inplace_into_unbatched_self_is_refused() -> None:
+    import aten_mini
+
+    self, other = torch.zeros(4), torch.randn(3, 4)
+    with pytest.raises(RuntimeError, match=r"vmap: aten_mini::add_\.Tensor\(self, \*extra_args\)"):
+        torch.vmap(lambda o: aten_mini.add_(self, o))(other)
+    assert torch.equal(self, torch.zeros(4))  # nothing written
+
+
+def test_no_rule_is_guessed_for_optional_or_list_tensors() -> None:
+    """An argument kind the rules do not batch gets no rule (the fallback), never a wrong one."""
+    from aten_mini import _batching
+
+    lib = torch.library.Library("kit_vmap_probe", "FRAGMENT")
+    lib.define("scale(Tensor self, Tensor? weight) -> Tensor", tags=(torch.Tag.pointwise,))
+    lib.define("total(Tensor[] tensors) -> Tensor", tags=(torch.Tag.pointwise,))
+    lib.define("twice(Tensor self) -> Tensor", tags=(torch.Tag.pointwise,))
+    ops = torch.ops.kit_vmap_probe
+    assert _batching.derive(ops.scale.default) == (
+        "an optional Tensor or Tensor list argument (weight)"
+    )
+    assert _batching.derive(ops.total.default) == (
+        "an optional Tensor or Tensor list argument (tensors)"
+    )
+    assert not isinstance(_batching.derive(ops.twice.default), str)

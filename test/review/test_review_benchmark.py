@@ -13,6 +13,7 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from semantic_testutil import CORPUS, case, corpus_reviews, extra_reviews
@@ -27,6 +28,7 @@ DEFECTS = [c for c in CORPUS.cases() if c.defect]
 CONTROLS = [c for c in CORPUS.cases() if not c.defect]
 # Conventions and missing tests, not wrong behaviour: the reviewer suggests.
 SUGGESTED = {"variants", "kink"}
+DOCS_PATH = "python/aten_mini/_docs.py"
 
 
 def test_corpus_has_a_case_per_defect_class_and_controls() -> None:
@@ -35,21 +37,21 @@ def test_corpus_has_a_case_per_defect_class_and_controls() -> None:
 
 
 @pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.name)
-def test_control_is_not_blocked(control: object) -> None:
-    review = corpus_reviews()[control.name]  # type: ignore[attr-defined]
+def test_control_is_not_blocked(control: Any) -> None:
+    review = corpus_reviews()[control.name]
     assert review.errors == []
     blocking = [(c.rule, c.message) for c in review.comments if c.severity == Severity.BLOCKING]
     assert blocking == []
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=lambda c: c.name)
-def test_defect_is_named_by_its_rule(defect: object) -> None:
-    review = corpus_reviews()[defect.name]  # type: ignore[attr-defined]
-    found = [c for c in review.comments if c.rule == defect.expect_rule]  # type: ignore[attr-defined]
+def test_defect_is_named_by_its_rule(defect: Any) -> None:
+    review = corpus_reviews()[defect.name]
+    found = [c for c in review.comments if c.rule == defect.expect_rule]
     assert found, [c.rule for c in review.comments]
-    want = Severity.SUGGESTION if defect.defect in SUGGESTED else Severity.BLOCKING  # type: ignore[attr-defined]
+    want = Severity.SUGGESTION if defect.defect in SUGGESTED else Severity.BLOCKING
     assert {c.severity for c in found} >= {want}
-    assert any(f"`{defect.op}" in c.message for c in found)  # type: ignore[attr-defined]
+    assert any(f"`{defect.op}" in c.message for c in found)
     for c in found:  # the poster accepts it (Note [Validating the review artifact])
         render_message(c.rule, c.message)
 
@@ -142,6 +144,8 @@ def test_special_values_follow_helpers_and_spellings() -> None:
         "inf",
     }
     assert pysource.special_values(pysource.reachable("plain", defs)) == set()
+    shape = _tree("def s(op, device, dtype):\n    yield make((0, 3), device, dtype)\n")
+    assert pysource.special_values(list(pysource.functions(shape).values())) == set()
 
 
 def test_dtype_names_resolve_module_tuples() -> None:
@@ -180,3 +184,13 @@ def test_findings_are_capped_per_rule() -> None:
     assert rules.count("dispatch-name") == semantics.MAX_FINDINGS
     assert rules.count("result-dtype") == semantics.MAX_FINDINGS
     assert review.errors == []
+
+
+def test_doc_signature_checks_an_existing_op_whose_signature_line_changes() -> None:
+    from review_testutil import BASE, DOCS, ctx
+
+    head = dict(BASE, **{DOCS_PATH: DOCS.replace("relu(self)", "relu(x, *, out=None)")})
+    (c,) = [c for c in run_rules(ctx(head)).comments if c.rule == "doc-signature"]
+    assert "`x` is not an argument of the op; `input` is missing" in c.message
+    fixed = dict(BASE, **{DOCS_PATH: DOCS.replace("relu(self)", "relu(input, *, out=None)")})
+    assert [c for c in run_rules(ctx(fixed)).comments if c.rule == "doc-signature"] == []

@@ -152,7 +152,7 @@ def dtype_name(dtype: torch.dtype | None) -> str:
 def _where_kit(self: Any, condition: Any, other: Any, **kwargs: Any) -> Any:
     import aten_mini
 
-    return aten_mini.where(condition, self, other, **kwargs)
+    return aten_mini.where(condition, self, other, **kwargs)  # type: ignore[attr-defined]
 
 
 def _where_torch_out(self: Any, condition: Any, other: Any, **kwargs: Any) -> Any:
@@ -186,7 +186,7 @@ def torch_inplace(opinfo: Any) -> Callable[..., Any] | None:
 
 
 def torch_out(opinfo: Any) -> Callable[..., Any]:
-    return TORCH_OUT.get(kit_name(opinfo.name), opinfo.op)
+    return TORCH_OUT.get(kit_name(opinfo.name), opinfo.op)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- samples
@@ -742,7 +742,7 @@ def check(opinfo: Any, variant: str, s: Sample) -> bool:
 def kit_forward_ad() -> frozenset[str]:
     """Ops whose entry in the kit's own OpInfo database supports forward AD."""
     sys.path.insert(0, str(ROOT / "test"))
-    from opinfo.op_db import op_db as kit_db
+    from opinfo.op_db import op_db as kit_db  # type: ignore[import-not-found]
 
     return frozenset(o.name for o in kit_db if o.supports_forward_ad)
 

@@ -1,8 +1,10 @@
 """`./kit lint`: every linter of the kit behind one command.
 
-`run(names, fix)` runs some linters, `run_all(fix)` all of them; both print
-one `path:line:col: CODE message` line per finding and return an exit code
-(0: clean). See CONTRIBUTING.md for what each code means.
+`run(names, fix)` runs some linters in-process and prints one
+`path:line:col: CODE message` line per finding; `run_all(fix)` runs all of
+them through lintrunner (`.lintrunner.toml`, tools/lint/runner.py), as
+`./kit lint` does. Both return an exit code (0: clean). See CONTRIBUTING.md
+for what each code means.
 """
 
 from __future__ import annotations
@@ -80,5 +82,8 @@ def run(names: Sequence[str] = (), fix: bool = False, root: Path = ROOT) -> int:
 
 
 def run_all(fix: bool) -> int:
-    """Every linter over the repository; the entry point `./kit test` uses."""
-    return run((), fix)
+    """Every linter over the repository, through lintrunner; the entry point `./kit test` uses."""
+    from tools.lint.runner import run_lintrunner
+
+    status = run_lintrunner((), fix)
+    return run((), fix) if status is None else status

@@ -27,8 +27,10 @@ from torchgen_mini.model import (
 # device-generic `native/Foo.cpp` that builds a broadcasting, type-promoting
 # TensorIterator and calls the stub; loops in `native/cpu/FooKernel.cpp` and
 # `native/cuda/FooKernel.cu` that fail with
-# "TODO(new-op): implement foo in <that file>"; an OpInfo, a docstring whose
-# example is still to be written, and `not_implemented` derivative formulas.
+# "TODO(new-op): implement foo in <that file>"; an OpInfo (upstream's
+# reference and dtypes, special-value samples: see Note [The scaffolded
+# OpInfo]), a docstring whose example is still to be written, and
+# `not_implemented` derivative formulas.
 # So the build succeeds at once, and every test of the op fails naming the
 # file to edit (test_todos in test/ops/test_ops.py fails on every
 # `TODO(new-op)` marker left, with its file:line). Other shapes (reductions,
@@ -292,16 +294,79 @@ def _reference(name: str, torch_has: bool, functional_has: bool) -> str:
     return 'lambda *args, **kwargs: torch.full_like(args[0], float("nan"))'
 
 
-def opinfo_entry(p: Plan, torch_has: bool, functional_has: bool) -> str:
-    samples = "sample_inputs_unary" if len(p.tensor_inputs()) == 1 else "sample_inputs_binary"
+# Note [The scaffolded OpInfo]
+# The OpInfo new-op writes is meant to catch the bugs a first kernel has, not
+# to pass. Its reference is upstream's op (`torch.<name>`, else
+# `torch.nn.functional.<name>`) when one exists, else a NaN placeholder that
+# fails every sample until it is replaced. Its dtypes are the CPU dtypes of
+# upstream's own OpInfo of that name (torch.testing._internal's op_db, read
+# when new-op runs), limited to the dtypes the kit's check tries (ALL_DTYPES
+# in test/opinfo/core.py); with no upstream OpInfo, every real dtype and bool,
+# so test_dtypes says which of them the kernel really handles. Its samples are
+# `sample_inputs_pointwise`: every layout, broadcast and type promotion, and
+# zeros, -0.0, NaN, +-inf and the other special values of each dtype
+# (Note [Special-value samples] in test/opinfo/samples.py).
+
+# The dtypes test/opinfo/core.py's ALL_DTYPES tries, in its order
+# (test_new_op checks the two agree).
+KIT_DTYPES = (
+    "float16", "bfloat16", "float32", "float64",
+    "int8", "int16", "int32", "int64", "uint8", "bool", "complex64",
+)  # fmt: skip
+_FLOATING = KIT_DTYPES[:4]
+_INTEGRAL = KIT_DTYPES[4:9]
+# Spellings op_db.py has for common sets.
+_NAMED_DTYPES = {
+    (*_FLOATING, *_INTEGRAL, "bool"): "ALL_REAL_AND_BOOL",
+    (*_FLOATING, *_INTEGRAL, "bool", "complex64"): "(*ALL_REAL_AND_BOOL, torch.complex64)",
+    _FLOATING: "FLOATING",
+    (*_FLOATING, *_INTEGRAL): "(*FLOATING, *INTEGRAL)",
+}
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What new-op found upstream for the op's name (see Note [The scaffolded OpInfo])."""
+
+    torch_has: bool = False
+    functional_has: bool = False
+    # upstream OpInfo's CPU dtypes, by name (`float32`); None: no upstream OpInfo
+    dtypes: tuple[str, ...] | None = None
+
+
+def dtypes_text(dtypes: tuple[str, ...] | None) -> str:
+    """The `dtypes=` value for these dtype names (kit order; None: all real and bool)."""
+    if dtypes is None:
+        return "ALL_REAL_AND_BOOL"
+    ordered = tuple(d for d in KIT_DTYPES if d in dtypes)
+    named = _NAMED_DTYPES.get(ordered)
+    if named is not None:
+        return named
+    return "(" + ", ".join(f"torch.{d}" for d in ordered) + ("," if len(ordered) == 1 else "") + ")"
+
+
+def _dtypes_comment(p: Plan, up: Upstream) -> str:
+    if up.dtypes is None:
+        return "dtypes: no upstream OpInfo of this name, so all real and bool; test_dtypes checks"
+    return f"dtypes: those of upstream's OpInfo('{p.name}') on CPU"
+
+
+def opinfo_entry(p: Plan, up: Upstream) -> str:
+    unary = len(p.tensor_inputs()) == 1
+    ref = _reference(p.name, up.torch_has, up.functional_has)
+    if up.torch_has or up.functional_has:
+        todo = f"check the reference ({ref}), the samples and the dtypes."
+    else:
+        todo = f"torch has no `{p.name}`: replace this NaN placeholder reference."
     return (
-        f"    OpInfo(\n"
+        f"    {'UnaryOpInfo' if unary else 'BinaryOpInfo'}(\n"
         f'        "{p.name}",\n'
-        f"        # TODO(new-op): check the reference (a NaN placeholder if torch has no\n"
-        f"        # function of this name), the samples and the dtypes.\n"
-        f"        ref={_reference(p.name, torch_has, functional_has)},\n"
-        f"        sample_inputs_func={samples},\n"
-        f"        dtypes=FLOATING,\n"
+        f"        # TODO(new-op): {todo}\n"
+        f"        ref={ref},\n"
+        f"        # zeros, -0.0, NaN, inf, empty, 0-dim, broadcast, non-contiguous\n"
+        f"        sample_inputs_func=sample_inputs_pointwise,\n"
+        f"        # {_dtypes_comment(p, up)}\n"
+        f"        dtypes={dtypes_text(up.dtypes)},\n"
         f"        supports_out={p.out is not None},\n"
         f"        supports_inplace={p.inplace is not None},\n"
         f"    ),\n"

@@ -30,6 +30,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -113,13 +114,19 @@ def apply_case(wt: Path, case: Any) -> list[str]:
 CONTEXT_FILES = ("test/opinfo/samples.py", "test/opinfo/core.py", "tools/bc/allowlist.yaml")
 
 
+@cache
+def _show(repo: Path, commit: str, rel: str) -> str | None:
+    proc = run(["git", "show", f"{commit}:{rel}"], repo)
+    return proc.stdout if proc.returncode == 0 else None
+
+
 def static_review(case: Any, base: str = "HEAD", repo: Path = ROOT) -> Review:
     """The reviewer's rules on the case, in memory (no worktree, no lint): the fast path
     test/review/test_review_benchmark.py runs."""
+    commit = git(repo, "rev-parse", "--verify", f"{base}^{{commit}}").strip()
 
     def read(rel: str) -> str | None:
-        proc = run(["git", "show", f"{base}:{rel}"], repo)
-        return proc.stdout if proc.returncode == 0 else None
+        return _show(repo, commit, rel)
 
     head = edited(case, read)
     base_files = {p: t for p in [*head, *CONTEXT_FILES] if (t := read(p)) is not None}

@@ -15,6 +15,10 @@ issue), `solution.patch` (a reference solution against main) and optional
               `./kit dev verify` and the task-check workflow run;
 - `newtests`  the learner's new tests: they must fail on the base, pass here;
 - `verify`    `./kit dev verify`: every task fails unsolved and passes solved.
+- `results`   `./kit check --json`: the verdict as a versioned document
+              (`results.schema.json`) and its validator;
+- `comment`   the task-check workflow's sticky PR comment, rendered from
+              that document and posted through the GitHub REST API.
 
 Every function takes the repository root explicitly, so the same code serves a
 learner's clone, a scratch worktree of `dev verify` and the tests' temporary

@@ -200,6 +200,12 @@ def backward_node(info: DifferentiabilityInfo, name: str) -> BackwardNode | None
     formulas = info.default
     if formulas is None or not formulas.derivatives:
         return None
+    if info.output_differentiability is not None and not any(
+        d is not False for d in info.output_differentiability
+    ):
+        # Every output declared non-differentiable: as upstream, no node is
+        # recorded and the result does not require grad, formulas or not.
+        return None
     for d in formulas.derivatives:
         _check_supported(d, name)
     if len(info.func.returns) != 1:

@@ -63,34 +63,26 @@ DEFECTS = {
 SPECIAL = "[0.0, -0.0, 1.5, -2.0, math.nan, math.inf, -math.inf]"
 
 
-def _sample_fn(op: str, nargs: int, special: str = SPECIAL) -> str:
-    if nargs == 1:
-        layouts = "sample_inputs_unary(op, device, dtype)"
-        call = 'SampleInput(values, name="special values (0, -0.0, nan, inf)")'
-        other = ""
-    else:
-        layouts = "sample_inputs_binary(op, device, dtype)"
-        other = "    other = torch.tensor([1.0] * 7, device=device, dtype=dtype)\n"
-        call = 'SampleInput(values, args=(other,), name="special values (0, -0.0, nan, inf)")'
+def _sample_fn(op: str, special: str = SPECIAL) -> str:
+    """A sample function of a unary op written out, for a case that plants a bad literal."""
     return (
         f"def sample_inputs_{op}(op: OpInfo, device: str, dtype: torch.dtype) -> "
         "Iterator[SampleInput]:\n"
-        f'    """Every layout, then for floating dtypes the special values."""\n'
-        f"    yield from {layouts}\n"
+        '    """Every layout, then for floating dtypes the special values."""\n'
+        "    yield from sample_inputs_unary(op, device, dtype)\n"
         "    if not dtype.is_floating_point:\n"
         "        return\n"
         f"    values = torch.tensor(\n        {special}, device=device, dtype=dtype\n    )\n"
-        f"{other}"
-        f"    yield {call}\n\n\n"
+        '    yield SampleInput(values, name="special values (0, -0.0, nan, inf)")\n\n\n'
     )
 
 
-def _opinfo(op: str, kind: str, dtypes: str, extra: str = "") -> str:
+def _opinfo(op: str, kind: str, dtypes: str, extra: str = "", samples: str = "") -> str:
     return (
         f"    {kind}(\n"
         f'        "{op}",\n'
         f"        ref=torch.{op},\n"
-        f"        sample_inputs_func=sample_inputs_{op},\n"
+        f"        sample_inputs_func={samples or 'sample_inputs_pointwise'},\n"
         f"        dtypes={dtypes},\n"
         f"{extra}"
         "    ),\n"
@@ -107,7 +99,7 @@ def _common(op: str, before_yaml: str, before_db: str, before_doc: str, before_d
             yaml: str, db_entry: str, sample: str, doc: str, deriv: str) -> list[Edit]:  # fmt: skip
     edits = [
         Edit(YAML, yaml, before_yaml),
-        Edit(OP_DB, sample, SAMPLES_ANCHOR),
+        *([Edit(OP_DB, sample, SAMPLES_ANCHOR)] if sample else []),
         Edit(OP_DB, db_entry, before_db),
         Edit(DOCS, doc, before_doc),
     ]
@@ -145,6 +137,7 @@ HEAVISIDE_CPP = """\
 #include <ATen/Dispatch.h>
 #include <ATen/TensorIterator.h>
 #include <ATen/native/cpu/Loops.h>
+#include <ATen/ops/empty.h>
 
 namespace at_mini::native {
 
@@ -218,7 +211,7 @@ def heaviside(defect: str | None) -> list[Edit]:
             "# No formula yet: `.backward()` through log1p",
             HEAVISIDE_YAML,
             _opinfo("heaviside", "BinaryOpInfo", "ALL_REAL_AND_BOOL"),
-            _sample_fn("heaviside", 2),
+            "",  # the kit's sample_inputs_pointwise has the special values
             _doc(
                 "heaviside",
                 "heaviside(input, values, *, out=None) -> Tensor",
@@ -333,7 +326,6 @@ def xlogy(defect: str | None) -> list[Edit]:
     )
     return [
         Edit(YAML, yaml, append=True),
-        Edit(OP_DB, _sample_fn("xlogy", 2), SAMPLES_ANCHOR),
         Edit(OP_DB, _opinfo("xlogy", "BinaryOpInfo", "ALL_REAL_AND_BOOL", extra), "]\n", last=True),
         Edit(DOCS, "\n" + doc.rstrip("\n") + "\n", append=True),
         Edit(
@@ -375,9 +367,11 @@ NAN_TO_NUM_CPP = """\
 #include "NativeFunctions.h"
 
 #include <ATen/Dispatch.h>
+#include <ATen/MemoryOverlap.h>
 #include <ATen/TensorIterator.h>
 #include <ATen/native/Resize.h>
 #include <ATen/native/cpu/Loops.h>
+#include <ATen/ops/empty_like.h>
 
 #include <limits>
 
@@ -529,7 +523,6 @@ def nan_to_num(defect: str | None) -> list[Edit]:
     dtypes = "FLOATING" if defect == "integers" else "ALL_REAL_AND_BOOL"
     return [
         Edit(YAML, NAN_TO_NUM_YAML, "- func: relu(Tensor self) -> Tensor"),
-        Edit(OP_DB, _sample_fn("nan_to_num", 1), SAMPLES_ANCHOR),
         Edit(
             OP_DB,
             _opinfo("nan_to_num", "UnaryOpInfo", dtypes, "        supports_autograd=False,\n"),
@@ -590,6 +583,7 @@ ABS_CPP = """\
 #include <ATen/Dispatch.h>
 #include <ATen/TensorIterator.h>
 #include <ATen/native/cpu/Loops.h>
+#include <ATen/ops/empty.h>
 
 #include <cmath>
 
@@ -648,7 +642,6 @@ def test_abs_gradient_at_zero_is_zero_as_upstream() -> None:
 def abs_op(defect: str | None) -> list[Edit]:
     edits = [
         Edit(YAML, ABS_YAML, "- func: add.Tensor("),
-        Edit(OP_DB, _sample_fn("abs", 1), SAMPLES_ANCHOR),
         Edit(
             OP_DB,
             _opinfo(
@@ -711,6 +704,7 @@ SIGNBIT_CPP = """\
 #include <ATen/Dispatch.h>
 #include <ATen/TensorIterator.h>
 #include <ATen/native/cpu/Loops.h>
+#include <ATen/ops/empty.h>
 
 #include <cmath>
 
@@ -757,7 +751,7 @@ def signbit(defect: str | None) -> list[Edit]:
     special = SPECIAL.replace("-0.0", "-0") if defect == "negative-zero" else SPECIAL
     return [
         Edit(YAML, SIGNBIT_YAML, "- func: silu(Tensor self) -> Tensor"),
-        Edit(OP_DB, _sample_fn("signbit", 1, special), SAMPLES_ANCHOR),
+        Edit(OP_DB, _sample_fn("signbit", special), SAMPLES_ANCHOR),
         Edit(
             OP_DB,
             _opinfo(
@@ -765,6 +759,7 @@ def signbit(defect: str | None) -> list[Edit]:
                 "UnaryOpInfo",
                 "(*FLOATING, *INTEGRAL)",
                 "        supports_autograd=False,\n        supports_inplace=False,\n",
+                "sample_inputs_signbit",
             ),
             '    UnaryOpInfo(\n        "silu",',
         ),

@@ -12,17 +12,25 @@ shown once; `./kit hint` repeats them). Test files the branch adds under
 (tools/taskkit/newtests.py). For a task with a `setup.patch`, "main" is the
 task's setup commit: the review bot reviews the commits after it, and new
 tests must fail on it (see tools/taskkit/spec.py).
+
+`--json [PATH]` also writes the verdict as a versioned results document
+(tools/taskkit/results.py, results.schema.json; default PATH
+.kit/results/<task>.json): each check's status, time, message, first failure
+and hint, the next hint and the next task. The exit status is the document's
+`status`, and the task-check workflow posts the same document on the PR.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from rich.table import Table
 
 from tools.common.console import info
 from tools.taskkit import checks as checks_mod
+from tools.taskkit import results as results_mod
 from tools.taskkit.checks import CheckResult
 from tools.taskkit.plan import check_plan, run_plan
 from tools.taskkit.session import Session, console, open_session, task_base
@@ -37,6 +45,14 @@ _RESULT_STYLE = {"passed": "green", "failed": "bold red", "not available": "dim"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("task", nargs="?", help="task id (default: the task of this branch)")
     parser.add_argument("--no-build", action="store_true", help="skip the incremental build")
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="also write the results document (default: .kit/results/<task>.json)",
+    )
 
 
 def _results_table(task: Task, results: list[CheckResult]) -> Table:
@@ -59,7 +75,7 @@ def _next_hint(s: Session, task: Task) -> str:
     return f"hint {n}/{len(task.hints)}: {task.hints[n - 1]}"
 
 
-def _report_failure(s: Session, task: Task, failed: CheckResult) -> None:
+def _report_failure(failed: CheckResult, hint: str) -> None:
     out = console()
     out.rule(f"failing check: {failed.check.name}")
     out.print(
@@ -67,7 +83,7 @@ def _report_failure(s: Session, task: Task, failed: CheckResult) -> None:
     )
     out.print(failed.tail(), markup=False, highlight=False)
     out.rule()
-    out.print(_next_hint(s, task), markup=False)
+    out.print(hint, markup=False)
 
 
 def _mark_passed(s: Session, task: Task) -> None:
@@ -80,8 +96,16 @@ def _mark_passed(s: Session, task: Task) -> None:
     )
 
 
-def check_task(s: Session, task: Task, *, build: bool) -> bool:
-    """Run the task's checks in the checkout, print the report; True when it passes."""
+def _passed_ids(s: Session) -> set[str]:
+    return {t.id for t in s.tasks if s.progress.peek(t.id).status == "passed"}
+
+
+def check_task(s: Session, task: Task, *, build: bool, json_path: Path | None = None) -> bool:
+    """Run the task's checks in the checkout, print the report; True when it passes.
+
+    The verdict is the results document's (tools/taskkit/results.py), written
+    to `json_path` when given: what CI posts is what decided here.
+    """
     base = task_base(s.root, task)
     results = run_plan(s.root, check_plan(s.root, task, build=build), base, say=info)
     out = console()
@@ -89,17 +113,33 @@ def check_task(s: Session, task: Task, *, build: bool) -> bool:
     for r in results:
         if r.status == "not available":
             out.print(f"[dim]note: {r.check.name}: {r.output}[/]")
-    ok = checks_mod.passed(results)
     failed = checks_mod.first_failure(results)
+    ok = checks_mod.passed(results)
+    hint = _next_hint(s, task) if not ok and failed is not None else None
     if ok:
         _mark_passed(s, task)
-    elif failed is not None:
-        _report_failure(s, task, failed)
+    elif failed is not None and hint is not None:
+        _report_failure(failed, hint)
     s.progress.save()
-    return ok
+    doc = results_mod.document(
+        task,
+        results,
+        commit=results_mod.kit_commit(s.root),
+        next_hint=hint,
+        next_task_id=results_mod.next_task(s.tasks, task, _passed_ids(s)),
+    )
+    if json_path is not None:
+        results_mod.write(json_path, doc)
+        info(f"results: {json_path}")
+    return bool(doc["status"] == "passed")
 
 
 def run(args: argparse.Namespace) -> int:
     s = open_session()
     task = s.task_or_current(args.task, NAME)
-    return 0 if check_task(s, task, build=not args.no_build) else 1
+    json_path = None
+    if args.json is not None:
+        json_path = (
+            Path(args.json) if args.json else s.root / ".kit" / "results" / f"{task.id}.json"
+        )
+    return 0 if check_task(s, task, build=not args.no_build, json_path=json_path) else 1

@@ -12,9 +12,11 @@ fails until the TODOs are done.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from tools.common.console import info
 from tools.common.errors import KitError
@@ -161,11 +163,33 @@ def new_op_db(root: Path, p: Plan) -> str:
         raise KitError(f"{oplookup.OP_DB}: no `op_db: list[OpInfo] = [ ... ]` to add to")
     # 1-based line of the closing `]`: the entry goes just before it
     at = _first_after(heads, p.name) or text.count("\n", 0, close.end()) + 1
-    import torch.nn.functional  # here, not at the top: every ./kit command imports this module
-
-    entry = scaffold.opinfo_entry(p, hasattr(torch, p.name), hasattr(torch.nn.functional, p.name))
+    entry = scaffold.opinfo_entry(p, upstream(p.name))
     lines = text.splitlines(keepends=True)
     return "".join(lines[: at - 1]) + entry + "".join(lines[at - 1 :])
+
+
+def upstream(name: str) -> scaffold.Upstream:
+    """torch's function and OpInfo of this name. See Note [The scaffolded OpInfo]."""
+    # Imported here, not at the top: every ./kit command imports this module.
+    import torch.nn.functional
+
+    info(f"reading upstream's OpInfo '{name}' (torch.testing._internal, a few seconds)")
+    # torch.utils.cpp_extension, imported on the way, warns that there is no CUDA runtime
+    logging.getLogger("torch.utils.cpp_extension").setLevel(logging.ERROR)
+    entries: list[Any] = []
+    try:
+        from torch.testing._internal.common_methods_invocations import op_db
+    except Exception as e:  # an incomplete torch install: say so, scaffold without it
+        info(
+            f"could not read upstream's op_db ({type(e).__name__}: {e}); dtypes: all real and bool"
+        )
+    else:
+        entries = [o for o in op_db if o.name == name and not o.variant_test_name]
+    dtypes = None
+    if entries:
+        supported = entries[0].supported_dtypes("cpu")
+        dtypes = tuple(d for d in scaffold.KIT_DTYPES if getattr(torch, d) in supported)
+    return scaffold.Upstream(hasattr(torch, name), hasattr(torch.nn.functional, name), dtypes)
 
 
 def new_docs(root: Path, p: Plan) -> str:

@@ -13,9 +13,10 @@ in test/opinfo/op_db.py or test/opinfo/samples.py (followed transitively):
     does NOT count (torch.tensor([-0, 1.0]) holds +0.0);
   - NaN: `math.nan`, `torch.nan`, `np.nan`, `float("nan")`;
   - infinity: `math.inf`, `torch.inf`, `np.inf`, `float("inf")` (either sign).
-Values computed at run time (`torch.full(..., 1.0) / 0`) are not seen; such a
-sample is reported as missing the value, which the learner answers by writing
-the literal. The generic layout helpers (`make`, `sample_inputs_unary`) draw
+An element of a tuple (`make((0, 3), ...)`, a shape) is not a zero. Values
+computed at run time (`torch.full(..., 1.0) / 0`) are not seen; such a sample
+is reported as missing the value, which the learner answers by writing the
+literal. The generic layout helpers (`make`, `sample_inputs_unary`) draw
 random values and contribute nothing.
 """
 
@@ -109,9 +110,12 @@ def special_values(nodes: list[ast.FunctionDef]) -> set[str]:
     statically]."""
     found: set[str] = set()
     for fn in nodes:
+        shapes = {
+            id(elt) for t in ast.walk(fn) if isinstance(t, ast.Tuple) for elt in t.elts
+        }  # `(0, 3)` is an empty shape, not a zero
         for node in ast.walk(fn):
             if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-                if node.value == 0:
+                if node.value == 0 and id(node) not in shapes:
                     found.add("0")
                 if isinstance(node.value, float) and abs(node.value) == float("inf"):
                     found.add("inf")

@@ -37,7 +37,11 @@ from tools.review.diff import FileChange
 from tools.review.rules import pysource, upstream
 from tools.review.rules.code import definitions, is_kernel
 from tools.review.rules.common import YAML, at, head_entries, new_ops, new_overloads
-from torchgen_mini.derivatives import output_names, parse_derivatives_yaml
+from torchgen_mini.derivatives import (
+    DifferentiabilityInfo,
+    output_names,
+    parse_derivatives_yaml,
+)
 from torchgen_mini.model import NativeFunction, SchemaKind
 
 SLOT = re.compile(r"\$\{([a-z_]+)(?::(text|int))?\}")
@@ -306,9 +310,15 @@ def doc_signature(ctx: ReviewContext) -> list[Comment]:
     if text is None:
         return []
     docs = _doc_entries(text)
+    change = ctx.changed(opindex.DOCS)
+    edited = {op for op, (ln, _) in docs.items() if change is not None and ln in change.added}
+    ops = _by_op(ctx)
+    for e in head_entries(ctx):  # an existing op whose signature line the PR edits
+        if e.root_name in edited:
+            ops.setdefault(e.root_name, []).append(e)
     found: list[Comment] = []
-    for op, entries in sorted(_by_op(ctx).items()):
-        if op not in docs:
+    for op, entries in sorted(ops.items()):
+        if op not in docs or not entries:
             continue
         line, sig = docs[op]
         problems = _doc_problems(op, sig, entries)
@@ -390,7 +400,9 @@ KINK = re.compile(
 )
 
 
-def _derivative_infos(ctx: ReviewContext) -> list[tuple[object, list[NativeFunction]]]:
+def _derivative_infos(ctx: ReviewContext) -> list[DifferentiabilityInfo]:
+    """The head's derivatives.yaml entries, resolved by the codegen's own parser (it reads
+    a path, so the text goes through a temporary file); none when the PR leaves it alone."""
     text = ctx.head(opindex.DERIVATIVES)
     if text is None or ctx.changed(opindex.DERIVATIVES) is None:
         return []
@@ -398,7 +410,7 @@ def _derivative_infos(ctx: ReviewContext) -> list[tuple[object, list[NativeFunct
         path = Path(tmp) / "derivatives.yaml"
         path.write_text(text, encoding="utf-8")
         parsed = parse_derivatives_yaml(path, head_entries(ctx))
-    return [(info, []) for info in parsed.infos]
+    return parsed.infos
 
 
 def _new_derivative_formulas(
@@ -406,11 +418,11 @@ def _new_derivative_formulas(
 ) -> Iterator[tuple[NativeFunction, str, str, int, bool]]:
     """(overload, variable, formula, line, is_backward) of each formula of a new overload."""
     new = {str(e.func.name) for e in new_overloads(ctx)}
-    for info, _ in _derivative_infos(ctx):
-        native = info.native  # type: ignore[attr-defined]
+    for info in _derivative_infos(ctx):
+        native = info.native
         if str(native.func.name) not in new:
             continue
-        for formulas in info.formulas.values():  # type: ignore[attr-defined]
+        for formulas in info.formulas.values():
             for d in formulas.derivatives:
                 yield native, ", ".join(d.var_names), d.formula, d.loc.line, True
             for fd in formulas.forward_derivatives:
