@@ -8,14 +8,12 @@ second. No build needed.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-import pytest
 import torch
 from opinfo import checks
-from opinfo.core import OpInfo, SampleInput, UnaryOpInfo
-from opinfo.samples import sample_inputs_unary
+from opinfo.core import OpInfo
+from planted_testutil import detached_inplace_failure, failure, sigmoid_info
 from torch import Tensor
 
 NS = "kit_planted_autograd"
@@ -61,28 +59,9 @@ for name, backward in PLANTED.items():
     OPS[name].register_autograd(backward, setup_context=save_result)
 
 
-def small_unary_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
-    """The unary samples of at most 30 elements: gradcheck on a Python op is slow."""
-    return [s for s in sample_inputs_unary(op, device, dtype) if s.input.numel() <= 30]
-
-
 def opinfo(name: str, **kwargs: Any) -> OpInfo:
     """A float64 OpInfo of the planted op `name` (torch.sigmoid for other names)."""
-    settings: dict[str, Any] = {
-        "op": OPS.get(name, torch.sigmoid),
-        "dtypes": (torch.float64,),
-        "supports_out": False,
-        "supports_inplace": False,
-        "supports_autograd": True,
-    }
-    settings.update(kwargs)
-    return UnaryOpInfo(name, ref=torch.sigmoid, sample_inputs_func=small_unary_samples, **settings)
-
-
-def failure(check: Any, op: OpInfo) -> str:
-    with pytest.raises(checks.CheckFailure) as info:
-        check(op, "cpu", torch.float64)
-    return str(info.value)
+    return sigmoid_info(name, **{"op": OPS.get(name, torch.sigmoid), **kwargs})
 
 
 def test_gradcheck_catches_a_wrong_formula() -> None:
@@ -104,13 +83,8 @@ def test_gradgradcheck_catches_a_backward_that_is_not_differentiable() -> None:
 
 
 def test_inplace_grad_catches_an_inplace_variant_without_history() -> None:
-    def sigmoid_detached_(self: Tensor) -> Tensor:
-        return self.copy_(torch.sigmoid(self.detach()))  # the bug: drops self's history
-
     right = opinfo("sigmoid_right_grad", supports_inplace=True, inplace_variant=torch.sigmoid_)
-    checks.check_inplace_grad(right, "cpu")
-    wrong = dataclasses.replace(right, inplace_variant=sigmoid_detached_)
-    message = failure(checks.check_inplace_grad, wrong)
+    message = detached_inplace_failure(checks.check_inplace_grad, right)
     assert "the backward of the in-place variant differs from the out-of-place one" in message
     assert "gradient of input 0, in-place vs out-of-place: Tensor-likes are not close" in message
 

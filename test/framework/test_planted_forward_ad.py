@@ -11,11 +11,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import pytest
 import torch
 from opinfo import checks
-from opinfo.core import OpInfo, SampleInput, UnaryOpInfo
-from opinfo.samples import sample_inputs_unary
+from opinfo.core import OpInfo, SampleInput
+from planted_testutil import detached_inplace_failure, failure, sigmoid_info
 from torch import Tensor
 
 
@@ -63,28 +62,8 @@ def sigmoid_dropped_tangent(x: Tensor) -> Tensor:
     return torch.sigmoid(x.detach())  # the bug: the result has no tangent at all
 
 
-def small_unary_samples(op: OpInfo, device: str, dtype: torch.dtype) -> list[SampleInput]:
-    """The unary samples of at most 30 elements: gradcheck on a Python op is slow."""
-    return [s for s in sample_inputs_unary(op, device, dtype) if s.input.numel() <= 30]
-
-
 def opinfo(name: str, op: Any, **kwargs: Any) -> OpInfo:
-    settings: dict[str, Any] = {
-        "op": op,
-        "dtypes": (torch.float64,),
-        "supports_out": False,
-        "supports_inplace": False,
-        "supports_autograd": True,
-        "supports_forward_ad": True,
-    }
-    settings.update(kwargs)
-    return UnaryOpInfo(name, ref=torch.sigmoid, sample_inputs_func=small_unary_samples, **settings)
-
-
-def failure(check: Any, op: OpInfo) -> str:
-    with pytest.raises(checks.CheckFailure) as info:
-        check(op, "cpu", torch.float64)
-    return str(info.value)
+    return sigmoid_info(name, op=op, **{"supports_forward_ad": True, **kwargs})
 
 
 def test_forward_ad_catches_a_wrong_forward_formula() -> None:
@@ -149,13 +128,8 @@ def test_fwd_over_rev_catches_a_backward_without_forward_formula() -> None:
 
 
 def test_inplace_forward_ad_catches_an_inplace_variant_that_drops_the_tangent() -> None:
-    def sigmoid_detached_(self: Tensor) -> Tensor:
-        return self.copy_(torch.sigmoid(self.detach()))  # the bug: self's tangent becomes 0
-
     right = opinfo("sigmoid", torch.sigmoid, supports_inplace=True, inplace_variant=torch.sigmoid_)
-    checks.check_inplace_forward_ad(right, "cpu")
-    wrong = dataclasses.replace(right, inplace_variant=sigmoid_detached_)
-    message = failure(checks.check_inplace_forward_ad, wrong)
+    message = detached_inplace_failure(checks.check_inplace_forward_ad, right)
     assert "forward AD of the in-place variant differs from the out-of-place one" in message
     assert "tangent, in-place vs out-of-place: Tensor-likes are not close" in message
 

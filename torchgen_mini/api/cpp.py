@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from torchgen_mini.api.defaults import translate_default
 from torchgen_mini.model import (
     Argument,
     BaseTy,
@@ -199,16 +200,13 @@ _NUMBER_RE = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 def default_value(a: Argument) -> str | None:
     """The C++ default of `a`, or None when it has none."""
-    d = a.default
-    if d is None:
-        return None
-    if d in DEFAULT_CONSTANTS:
-        return DEFAULT_CONSTANTS[d]
-    if d.startswith("[") and d.endswith("]"):
-        return "{" + d[1:-1] + "}"
-    if d[:1] in ("'", '"'):
-        return '"' + d[1:-1] + '"'
-    return d
+    return translate_default(
+        a,
+        DEFAULT_CONSTANTS,
+        list_items=lambda items: "{" + items + "}",
+        string=lambda text: '"' + text + '"',
+        literal=lambda d: d,
+    )
 
 
 def bindings(

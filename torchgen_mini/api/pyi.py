@@ -10,6 +10,7 @@ the same order.  The stubs are what mypy and IDEs see of `aten_mini._C`.
 
 from __future__ import annotations
 
+from torchgen_mini.api.defaults import translate_default
 from torchgen_mini.api.python import OUT_NAME, PythonSignature
 from torchgen_mini.model import (
     Argument,
@@ -82,17 +83,18 @@ def _list_hint(t: ListType) -> str:
 
 def pyi_default(a: Argument) -> str | None:
     """The Python literal of the schema default of `a` (`...` when it has no literal)."""
-    d = a.default
-    if d is None:
-        return None
-    if d in PYI_DEFAULT_CONSTANTS:
-        return PYI_DEFAULT_CONSTANTS[d]
-    if d.startswith("["):
-        items = [x.strip() for x in d[1:-1].split(",") if x.strip()]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    if d[:1] in ("'", '"'):
-        return '"' + d[1:-1] + '"'
-    return d if _is_number(d) else "..."
+    return translate_default(
+        a,
+        PYI_DEFAULT_CONSTANTS,
+        list_items=_tuple_literal,
+        string=lambda text: '"' + text + '"',
+        literal=lambda d: d if _is_number(d) else "...",
+    )
+
+
+def _tuple_literal(text: str) -> str:
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _is_number(text: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from torchgen_mini.api import cpp, dispatcher
+from torchgen_mini.api.defaults import translate_default
 from torchgen_mini.model import (
     Argument,
     BaseTy,
@@ -171,18 +172,13 @@ def unpack_expr(a: Argument) -> str:
 
 def pybind_default(a: Argument) -> str | None:
     """The pybind11 default (`py::arg("alpha") = <this>`) for `a`, or None."""
-    d = a.default
-    if d is None:
-        return None
-    if d in PYBIND_DEFAULT_CONSTANTS:
-        return PYBIND_DEFAULT_CONSTANTS[d]
-    if d.startswith("["):
-        return f"std::vector<int64_t>{{{d[1:-1]}}}"
-    if d[:1] in ("'", '"'):
-        return f'std::string("{d[1:-1]}")'
-    if d in cpp.DEFAULT_CONSTANTS:
-        return cpp.DEFAULT_CONSTANTS[d]
-    return d
+    return translate_default(
+        a,
+        PYBIND_DEFAULT_CONSTANTS,
+        list_items=lambda items: f"std::vector<int64_t>{{{items}}}",
+        string=lambda text: f'std::string("{text}")',
+        literal=lambda d: cpp.DEFAULT_CONSTANTS.get(d, d),
+    )
 
 
 def python_arg(a: Argument, *, kw_only: bool) -> PythonArg:
