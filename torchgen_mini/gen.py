@@ -31,6 +31,7 @@ from torchgen_mini.dest import (
     python_functions,
     register_dispatch_key,
     register_schema,
+    structured,
 )
 from torchgen_mini.diagnostics import Diagnostic, Location, ParseError
 from torchgen_mini.file_manager import FileManager
@@ -54,6 +55,7 @@ DESTINATIONS: list[Destination] = [
     fakes,
     polyfills,
     register_dispatch_key,
+    structured,
     autograd,
 ]
 
@@ -135,6 +137,7 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     root = Path(args.source_root) if args.source_root else Path(args.yaml).resolve().parent
     ctx, errors = load(args, root)
+    errors = errors or structured.unsupported(ctx.native_functions)
     if errors:
         return report(errors)
     try:

@@ -344,6 +344,8 @@ def _structured(f: NativeFunction) -> Iterator[Diagnostic]:
         yield _at(f, "structured_delegate", "an entry is either structured or delegates, not both")
     if f.structured_inherits is not None and not f.structured:
         yield _at(f, "structured_inherits", "structured_inherits needs 'structured: True'")
+    if f.precomputed is not None and not f.structured:
+        yield _at(f, "precomputed", "precomputed needs 'structured: True'")
     if f.ufunc_inner_loop and not f.structured:
         yield _at(f, "ufunc_inner_loop", "ufunc_inner_loop needs 'structured: True'")
     if f.structured_delegate is not None:
@@ -478,6 +480,25 @@ def _delegates(fns: list[NativeFunction]) -> Iterator[Diagnostic]:
             )
 
 
+def _structured_groups(fns: list[NativeFunction]) -> Iterator[Diagnostic]:
+    """A structured out= entry needs its functional variant to delegate to it."""
+    # A root whose functional delegates anywhere is left to _delegates' errors.
+    delegating = {
+        f.root_name
+        for f in fns
+        if f.structured_delegate is not None and f.func.kind() is SchemaKind.functional
+    }
+    for f in fns:
+        lone = f.root_name not in delegating and f.structured_delegate is None
+        if f.structured and f.func.kind() is SchemaKind.out and lone:
+            yield _at(
+                f,
+                "structured",
+                f"structured {f.func.name} has no functional variant that delegates to it",
+                f"declare the functional overload with 'structured_delegate: {f.func.name}'",
+            )
+
+
 def _stubs(fns: list[NativeFunction]) -> Iterator[Diagnostic]:
     seen: dict[str, int] = {}
     for f in fns:
@@ -499,6 +520,6 @@ def validate(fns: list[NativeFunction], tags: set[str] | None) -> list[Diagnosti
             out.extend(rule(f))
         if tags is not None:
             out.extend(_tags(f, tags))
-    for cross in (_duplicates, _same_signature, _delegates, _stubs):
+    for cross in (_duplicates, _same_signature, _delegates, _structured_groups, _stubs):
         out.extend(cross(fns))
     return out

@@ -1,4 +1,4 @@
-// softplus (device-generic; loops in cpu/ActivationKernel.cpp and
+// softplus (structured; loops in cpu/ActivationKernel.cpp and
 // cuda/ActivationKernel.cu) and silu (composite: no kernel of its own).
 
 #include "DispatchStubs.h"
@@ -7,43 +7,34 @@
 
 #include <ATen/TensorIterator.h>
 
-namespace at_mini::native {
-
-namespace {
 // softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where
 // beta * x > threshold (there the result equals x to float precision, and
-// exp would overflow).
-// The iterator is TensorIterator::unary_op: out keeps self's dtype.
-at::TensorIterator softplus_impl(
-    at::TensorBase& out,
-    const at::Tensor& self,
-    const at::Scalar& beta,
-    const at::Scalar& threshold) {
+// exp would overflow). softplus is structured (`structured: True` on
+// softplus.out): meta() checks and builds the unary iterator (out keeps
+// self's dtype), impl() runs the loop.
+namespace at_mini::meta {
+
+TORCH_META_FUNC(softplus)
+(const at::Tensor& self,
+ const at::Scalar& /*beta*/,
+ const at::Scalar& /*threshold*/) {
   TORCH_CHECK(
       at::isFloatingType(self.scalar_type()),
       "softplus: expected a floating-point tensor, but got ",
       self.scalar_type());
-  auto iter = at::TensorIterator::unary_op(out, self);
-  softplus_stub(iter.device_type(), iter, beta, threshold);
-  return iter;
-}
-} // namespace
-
-at::Tensor& softplus_out(
-    const at::Tensor& self,
-    const at::Scalar& beta,
-    const at::Scalar& threshold,
-    at::Tensor& out) {
-  softplus_impl(out, self, beta, threshold);
-  return out;
+  build_borrowing_unary_op(maybe_get_output(), self);
 }
 
-at::Tensor softplus(
-    const at::Tensor& self,
-    const at::Scalar& beta,
-    const at::Scalar& threshold) {
-  at::Tensor out;
-  return softplus_impl(out, self, beta, threshold).output();
+} // namespace at_mini::meta
+
+namespace at_mini::native {
+
+TORCH_IMPL_FUNC(softplus_out)
+(const at::Tensor& /*self*/,
+ const at::Scalar& beta,
+ const at::Scalar& threshold,
+ const at::Tensor& /*out*/) {
+  softplus_stub(device_type(), *this, beta, threshold);
 }
 
 // CompositeImplicitAutograd: built from other ops through the dispatcher

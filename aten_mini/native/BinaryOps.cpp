@@ -1,5 +1,6 @@
-// add and mul: device-generic kernels (checks, TensorIterator, stub call).
-// The loops live in cpu/BinaryOpsKernel.cpp and cuda/BinaryOpsKernel.cu.
+// add and mul: device-generic kernels (meta: checks and TensorIterator; impl:
+// the stub call). The loops live in cpu/BinaryOpsKernel.cpp and
+// cuda/BinaryOpsKernel.cu.
 
 #include "DispatchStubs.h"
 #include "Functions.h"
@@ -8,27 +9,16 @@
 #include <ATen/ScalarOps.h>
 #include <ATen/TensorIterator.h>
 
-namespace at_mini::native {
+// add and mul are structured (native_functions.yaml: `structured: True` on
+// add.out and mul.out): meta() builds the TensorIterator, which computes the
+// result's shape and dtype; impl() runs the loop. The generated wrappers
+// (Register{CPU,CUDA,Meta}.cpp) allocate, check or resize the output around
+// them; see Note [How structured wrappers allocate outputs] in
+// torchgen_mini/dest/structured.py.
+
+namespace at_mini::meta {
 
 namespace {
-
-// out = f(self, other) with torch's rules for binary ops: broadcasting, type
-// promotion to a common dtype (a Python number counts less than a tensor),
-// out= resized to the broadcast shape, and an error when the result dtype
-// cannot be cast safely to out's (int out for float inputs). An undefined
-// `out` is allocated by the iterator.
-at::TensorIterator binary_iter(
-    at::TensorBase& out, const at::Tensor& a, const at::Tensor& b) {
-  return at::TensorIteratorConfig()
-      .add_output(out)
-      .add_const_input(a)
-      .add_const_input(b)
-      .allow_cpu_scalars(true) // a 0-dim CPU tensor may join CUDA tensors
-      .promote_inputs_to_common_dtype(true)
-      .cast_common_dtype_to_outputs(true)
-      .enforce_safe_casting_to_output(true)
-      .build();
-}
 
 void check_alpha(at::ScalarType dtype, const at::Scalar& alpha) {
   TORCH_CHECK(
@@ -47,29 +37,38 @@ void check_alpha(at::ScalarType dtype, const at::Scalar& alpha) {
 
 } // namespace
 
-at::Tensor& add_out(
-    const at::Tensor& self,
-    const at::Tensor& other,
-    const at::Scalar& alpha,
-    at::Tensor& out) {
-  auto iter = binary_iter(out, self, other);
-  check_alpha(iter.common_dtype(), alpha);
-  add_stub(iter.device_type(), iter, alpha);
-  return out;
+// torch's rules for binary ops: broadcasting, type promotion to a common
+// dtype (a Python number counts less than a tensor), out= resized to the
+// broadcast shape, and an error when the result dtype cannot be cast safely
+// to out's (int out for float inputs). A 0-dim CPU tensor may join CUDA
+// tensors.
+TORCH_META_FUNC2(add, Tensor)
+(const at::Tensor& self, const at::Tensor& other, const at::Scalar& alpha) {
+  build_borrowing_binary_op(maybe_get_output(), self, other);
+  check_alpha(common_dtype(), alpha);
 }
 
-at::Tensor add(
-    const at::Tensor& self, const at::Tensor& other, const at::Scalar& alpha) {
-  at::Tensor out;
-  auto iter = binary_iter(out, self, other);
-  check_alpha(iter.common_dtype(), alpha);
-  add_stub(iter.device_type(), iter, alpha);
-  return iter.output();
+TORCH_META_FUNC2(mul, Tensor)(const at::Tensor& self, const at::Tensor& other) {
+  build_borrowing_binary_op(maybe_get_output(), self, other);
 }
 
-at::Tensor& add_(
-    at::Tensor& self, const at::Tensor& other, const at::Scalar& alpha) {
-  return add_out(self, other, alpha, self);
+} // namespace at_mini::meta
+
+namespace at_mini::native {
+
+TORCH_IMPL_FUNC(add_out)
+(const at::Tensor& /*self*/,
+ const at::Tensor& /*other*/,
+ const at::Scalar& alpha,
+ const at::Tensor& /*out*/) {
+  add_stub(device_type(), *this, alpha);
+}
+
+TORCH_IMPL_FUNC(mul_out)
+(const at::Tensor& /*self*/,
+ const at::Tensor& /*other*/,
+ const at::Tensor& /*out*/) {
+  mul_stub(device_type(), *this);
 }
 
 // Composite (CompositeExplicitAutograd): a Python number becomes a "wrapped
@@ -82,24 +81,6 @@ at::Tensor add_scalar(
 at::Tensor& add_scalar_(
     at::Tensor& self, const at::Scalar& other, const at::Scalar& alpha) {
   return at_mini::add_(self, at::native::wrapped_scalar_tensor(other), alpha);
-}
-
-at::Tensor& mul_out(
-    const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
-  auto iter = binary_iter(out, self, other);
-  mul_stub(iter.device_type(), iter);
-  return out;
-}
-
-at::Tensor mul(const at::Tensor& self, const at::Tensor& other) {
-  at::Tensor out;
-  auto iter = binary_iter(out, self, other);
-  mul_stub(iter.device_type(), iter);
-  return iter.output();
-}
-
-at::Tensor& mul_(at::Tensor& self, const at::Tensor& other) {
-  return mul_out(self, other, self);
 }
 
 } // namespace at_mini::native

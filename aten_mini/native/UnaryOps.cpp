@@ -1,5 +1,5 @@
-// relu and sigmoid: device-generic kernels. Loops: cpu/UnaryOpsKernel.cpp,
-// cuda/UnaryOpsKernel.cu.
+// relu (device-generic kernels) and sigmoid (structured: meta and impl).
+// Loops: cpu/UnaryOpsKernel.cpp, cuda/UnaryOpsKernel.cu.
 
 #include "ops/relu_native.h"
 #include "ops/relu_stubs.h"
@@ -40,23 +40,25 @@ at::Tensor& relu_(at::Tensor& self) {
   return relu_out(self, self);
 }
 
-// TensorIterator::unary_float_op: integer inputs compute in the default float
-// dtype (torch.sigmoid(int tensor) is float); out= must hold that safely.
-at::Tensor& sigmoid_out(const at::Tensor& self, at::Tensor& out) {
-  auto iter = at::TensorIterator::unary_float_op(out, self);
-  sigmoid_stub(iter.device_type(), iter);
-  return out;
+} // namespace at_mini::native
+
+// sigmoid is structured (`structured: True` on sigmoid.out): meta() builds the
+// iterator, impl() runs the loop, the generated wrappers handle the output.
+// The unary float iterator: integer inputs compute in the default float dtype
+// (torch.sigmoid(int tensor) is float); out= must hold that safely.
+namespace at_mini::meta {
+
+TORCH_META_FUNC(sigmoid)(const at::Tensor& self) {
+  build_borrowing_unary_float_op(maybe_get_output(), self);
 }
 
-at::Tensor sigmoid(const at::Tensor& self) {
-  at::Tensor out;
-  auto iter = at::TensorIterator::unary_float_op(out, self);
-  sigmoid_stub(iter.device_type(), iter);
-  return iter.output();
-}
+} // namespace at_mini::meta
 
-at::Tensor& sigmoid_(at::Tensor& self) {
-  return sigmoid_out(self, self);
+namespace at_mini::native {
+
+TORCH_IMPL_FUNC(sigmoid_out)
+(const at::Tensor& /*self*/, const at::Tensor& /*out*/) {
+  sigmoid_stub(device_type(), *this);
 }
 
 } // namespace at_mini::native

@@ -11,7 +11,8 @@
 #    `_shape_functions.py` bound to the overload's schema, plus the out= and
 #    in-place rules. `register()` hands each to `torch.library.register_fake`.
 #    Such entries get no C++ Meta kernel (torch would refuse a second fake
-#    kernel). An entry without the key keeps the C++ Meta kernel codegen
+#    kernel), except the members of a structured group: see Note [Structured
+#    ops keep a Python fake]. An entry without the key keeps the C++ Meta kernel codegen
 #    registers from its device-generic kernel (see Note [Meta kernels for
 #    free] in torchgen_mini/dest/register_dispatch_key.py): correct, but it
 #    runs TensorIterator, which rejects symbolic sizes, so such an op compiles
@@ -46,12 +47,57 @@ import torch
 # --------------------------------------------------------------------------- fakes
 
 
+# Note [Structured ops keep a Python fake]
+# A structured op (add, mul, sigmoid, softplus) gets its Meta kernel from
+# generated C++: the meta() function, run by the Meta wrapper of
+# RegisterMeta.cpp, so `aten_mini.add(meta_tensor, ...)` is shaped by the
+# very code the CPU kernel runs. That meta() builds a TensorIterator, which
+# reads concrete sizes: under torch.compile(dynamic=True) or opcheck's
+# test_aot_dispatch_dynamic the sizes are SymInts and it raises "TensorIterator
+# does not support symbolic shapes; please implement this operator in
+# torch/_refs ...". Upstream has the same gap and fills it in Python: its
+# structured pointwise ops get their fake results from torch/_refs and
+# torch/_meta_registrations.py, registered as Python kernels for the Meta key
+# (OpOverload.py_impl(DispatchKey.Meta)), which the Python dispatcher that
+# torch.compile and AOTAutograd trace under runs instead of the C++ Meta
+# kernel. The kit does the same with the generated fake of `shape_function:`,
+# for an overload that has a C++ Meta kernel:
+#   - py_impl(Meta): also a call made from C++ (add.Scalar's composite kernel
+#     calling add.Tensor on fake tensors) reaches the SymInt-aware fake;
+#   - torch's fake-kernel registry (torch._library.simple_registry), which
+#     FakeTensorMode asks before it dispatches to Meta at all.
+# torch.library.register_fake would refuse an op with a C++ Meta kernel (or,
+# with allow_override, replace it). So the dispatcher's Meta kernel stays the
+# generated C++ one, which eager Meta tensors run (torch._C._dispatch_dump
+# shows RegisterMeta.cpp). test/build/test_structured_runtime.py checks the
+# Meta registration, test_meta (test/ops) the C++ meta() against the real
+# kernel, and test_compile / test_opcheck_dynamic the Python fake.
+
+
 def register_fakes() -> None:
-    """`torch.library.register_fake` for every generated fake kernel."""
+    """`torch.library.register_fake` for every generated fake kernel.
+
+    See Note [Structured ops keep a Python fake] for overloads with a C++ Meta kernel.
+    """
+    from torch._library.simple_registry import singleton
+    from torch._library.utils import Kernel
+
     from aten_mini import _C_fakes
 
     for qualname, fake in _C_fakes.FAKES.items():
-        torch.library.register_fake(qualname, fake)
+        if torch._C._dispatch_has_kernel_for_dispatch_key(qualname, "Meta"):
+            holder = singleton.find(qualname).fake_impl
+            holder.kernels.append(Kernel(fake, f"{_C_fakes.__file__} ({qualname})"))
+            _overload(qualname).py_impl(torch._C.DispatchKey.Meta)(fake)
+        else:
+            torch.library.register_fake(qualname, fake)
+
+
+def _overload(qualname: str) -> Any:
+    """`aten_mini::add.Tensor` -> torch.ops.aten_mini.add.Tensor."""
+    namespace, _, rest = qualname.partition("::")
+    name, _, overload = rest.partition(".")
+    return getattr(getattr(getattr(torch.ops, namespace), name), overload or "default")
 
 
 # --------------------------------------------------------------------------- polyfills

@@ -49,11 +49,12 @@ add: one op of aten-mini, 5 overloads
 
 == YAML: 5 entries in native_functions.yaml
   native_functions.yaml:N  add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
-      dispatch CPU: add, CUDA: add
+      structured_delegate add.out
       dispatch_stub add_stub: void(at::TensorIteratorBase&, const c10::Scalar&)
   native_functions.yaml:N  add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)
-      dispatch CPU: add_, CUDA: add_
+      structured_delegate add.out
   native_functions.yaml:N  add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+      structured (meta class inherits TensorIteratorBase)
       dispatch CPU: add_out, CUDA: add_out
   native_functions.yaml:N  add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor
       dispatch CompositeExplicitAutograd: add_scalar
@@ -68,22 +69,23 @@ add: one op of aten-mini, 5 overloads
   RegisterCPU.cpp                          lines N
   RegisterCUDA.cpp                         lines N
   RegisterCompositeExplicitAutograd.cpp    lines N
+  RegisterMeta.cpp                         lines N
   RegisterSchema.cpp                       lines N
   _C.pyi                                   lines N
   _C_fakes.py                              lines N
   _C_polyfills.py                          lines N
   ops/add.h                                lines N
+  ops/add_meta.h                           lines N
   ops/add_native.h                         lines N
   ops/add_ops.h                            lines N
   ops/add_stubs.h                          lines N
   python_functions_3.cpp                   lines N
 
 == Kernels (hand-written, in aten_mini/native/)
-  at_mini::native::add              CPU, CUDA                    aten_mini/native/BinaryOps.cpp:N
-  at_mini::native::add_             CPU, CUDA                    aten_mini/native/BinaryOps.cpp:N
-  at_mini::native::add_out          CPU, CUDA                    aten_mini/native/BinaryOps.cpp:N
+  TORCH_IMPL_FUNC(add_out)          CPU, CUDA                    aten_mini/native/BinaryOps.cpp:N
   at_mini::native::add_scalar       CompositeExplicitAutograd    aten_mini/native/BinaryOps.cpp:N
   at_mini::native::add_scalar_      CompositeExplicitAutograd    aten_mini/native/BinaryOps.cpp:N
+  TORCH_META_FUNC2(add, Tensor)     meta                         aten_mini/native/BinaryOps.cpp:N
 
 == DispatchStubs
   add_stub: void(at::TensorIteratorBase&, const c10::Scalar&)  (declared at native_functions.yaml:N)
@@ -91,9 +93,9 @@ add: one op of aten-mini, 5 overloads
       live: kernels for <slots>; CPU calls use <cap>
 
 == Dispatch table (live: torch._C._dispatch_dump; files in build/generated/)
-  aten_mini::add.Tensor: FuncTorchBatched (python/aten_mini/_batching.py:N), CPU (RegisterCPU.cpp:N), Meta (<site-packages>/torch/library.py:N), Autograd[alias] (RegisterAutograd.cpp:N)
-  aten_mini::add_.Tensor: ADInplaceOrView (RegisterAutograd.cpp:N), FuncTorchBatched (python/aten_mini/_batching.py:N), CPU (RegisterCPU.cpp:N), Meta (<site-packages>/torch/library.py:N), Autograd[alias] (RegisterAutograd.cpp:N)
-  aten_mini::add.out: ADInplaceOrView (RegisterAutograd.cpp:N), CPU (RegisterCPU.cpp:N), Meta (<site-packages>/torch/library.py:N), Autograd[alias] (RegisterAutograd.cpp:N)
+  aten_mini::add.Tensor: FuncTorchBatched (python/aten_mini/_batching.py:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
+  aten_mini::add_.Tensor: ADInplaceOrView (RegisterAutograd.cpp:N), FuncTorchBatched (python/aten_mini/_batching.py:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
+  aten_mini::add.out: ADInplaceOrView (RegisterAutograd.cpp:N), CPU (RegisterCPU.cpp:N), Meta (RegisterMeta.cpp:N), Autograd[alias] (RegisterAutograd.cpp:N)
   aten_mini::add.Scalar: FuncTorchBatched (python/aten_mini/_batching.py:N), Autograd[alias] (RegisterAutograd.cpp:N), CompositeExplicitAutograd[alias] (RegisterCompositeExplicitAutograd.cpp:N)
   aten_mini::add_.Scalar: ADInplaceOrView (RegisterAutograd.cpp:N), FuncTorchBatched (python/aten_mini/_batching.py:N), Autograd[alias] (RegisterAutograd.cpp:N), CompositeExplicitAutograd[alias] (RegisterCompositeExplicitAutograd.cpp:N)
 

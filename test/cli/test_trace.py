@@ -31,7 +31,6 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
 
 == Op calls the dispatcher made (observed: torch.profiler)
   aten_mini::add(2x3, 2x3, -)
-    aten::empty(-, -, -, -, -, -)   <- output allocation
 
 == Dispatch of aten_mini::add.Tensor (key set from the call's tensors and TLS)
   AutogradCPU      kit autograd kernel autograd_add_Tensor at build/generated/RegisterAutograd.cpp:N
@@ -39,12 +38,13 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
   ADInplaceOrView  fallthrough: skipped
   BackendSelect    fallthrough: skipped
   CPU              generated wrapper wrapper_CPU_add_Tensor at build/generated/RegisterCPU.cpp:N
-                   calls at_mini::native::add at aten_mini/native/BinaryOps.cpp:N
+                   calls TORCH_META_FUNC2(add, Tensor) at aten_mini/native/BinaryOps.cpp:N
+                   calls TORCH_IMPL_FUNC(add_out) at aten_mini/native/BinaryOps.cpp:N
 
 == Type promotion and output (observed: the dtypes each call saw and returned)
   aten_mini::add.Tensor: inputs float32, float32 -> result float32
     no promotion: every tensor input is float32
-    output: allocated inside the call (the aten::empty above)
+    output: allocated by the generated structured wrapper (create_out: at::detail::empty_cpu, no dispatcher call)
 
 == DispatchStub calls (observed: aten_mini._C._stub_trace)
   add_stub -> its <cap> kernel

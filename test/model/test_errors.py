@@ -482,6 +482,31 @@ native_functions.yaml:6: error: CPU kernel given although the entry has structur
   hint: the delegate's kernel is used; remove it""",
         )
 
+    def test_precomputed_without_structured(self) -> None:
+        text = """
+        - func: foo.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
+          precomputed:
+          - dim -> int dim
+        """
+        self.assertExpectedInline(
+            errors_of(text),
+            """native_functions.yaml:2: error: precomputed needs 'structured: True'""",
+        )
+
+    def test_structured_without_functional_delegate(self) -> None:
+        text = """
+        - func: foo.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+          structured: True
+          dispatch:
+            CPU: foo_out
+        """
+        self.assertExpectedInline(
+            errors_of(text),
+            """\
+native_functions.yaml:2: error: structured foo.out has no functional variant that delegates to it
+  hint: declare the functional overload with 'structured_delegate: foo.out'""",
+        )
+
     def test_cpp_no_default_args_no_default(self) -> None:
         text = """
         - func: foo(Tensor self, int dim) -> Tensor

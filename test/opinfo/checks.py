@@ -549,6 +549,59 @@ def check_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
         fail(op, where_str(device, dtype), "the result depends on the memory layout", problems)
 
 
+# --------------------------------------------------------------------------- meta
+
+
+# Note [The meta check]
+# A Meta tensor has sizes, strides and a dtype but no memory; calling the op
+# on Meta tensors runs its Meta kernel: the generated C++ wrapper around the
+# meta() function for a structured op (Note [How structured wrappers allocate
+# outputs] in torchgen_mini/dest/structured.py), the Python fake for the
+# others. torch.compile's fake tensors take the Python fake first (Note
+# [Structured ops keep a Python fake]), so opcheck alone would not see a
+# meta() that computes the wrong shape; this check does: for every sample the
+# real kernel runs, the Meta result must have the real result's shape and
+# dtype, and the Meta kernel must not raise.
+
+
+def meta_problem(op: OpInfo, s: SampleInput, expected: Any) -> str | None:
+    assert op.op is not None
+    got, exc = run(op.op, s.transform(lambda t: t.to("meta")))
+    if exc is not None:
+        return f"the Meta kernel raises {error_line(exc)}, but the real kernel runs"
+    pairs = (
+        list(zip(got, expected, strict=True)) if isinstance(expected, tuple) else [(got, expected)]
+    )
+    for g, e in pairs:
+        if not isinstance(e, torch.Tensor):
+            continue
+        if not isinstance(g, torch.Tensor) or g.device.type != "meta":
+            return f"the Meta kernel returns {type(g).__name__} on {getattr(g, 'device', '-')}"
+        for attr in ("shape", "dtype"):
+            mine, real = getattr(g, attr), getattr(e, attr)
+            if mine != real:
+                return f"the Meta kernel gives {attr} {mine}, the real one {real}"
+    return None
+
+
+def check_meta(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    """The op on Meta tensors gives the real result's shape and dtype. See Note [The meta check]."""
+    assert op.op is not None
+    problems, errors = [], []
+    samples = small(samples_of(op, device, dtype))
+    for s in samples:
+        expected, exc = run(op.op, s)
+        if exc is not None:  # test_reference says whether it should have run
+            errors.append(f"{s}: raised {error_line(exc)}")
+            continue
+        if why := meta_problem(op, s, expected):
+            problems.append(f"{s}: {why}")
+    if len(errors) == len(samples):
+        nothing_ran(op, where_str(device, dtype), "test_meta", errors)
+    if problems:
+        fail(op, where_str(device, dtype), "the Meta kernel disagrees with the real one", problems)
+
+
 # --------------------------------------------------------------------------- errors
 
 

@@ -52,6 +52,11 @@ def test_layouts(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     checks.check_layouts(op, device, dtype)
 
 
+@pytest.mark.parametrize("op, device, dtype", op_params("test_meta", devices=["cpu"]))
+def test_meta(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+    checks.check_meta(op, device, dtype)
+
+
 @pytest.mark.parametrize(
     "op, device, dtype",
     op_params("test_errors", dtypes="none", only=lambda op: op.error_inputs_func is not None),

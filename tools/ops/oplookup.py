@@ -120,10 +120,23 @@ def kernel_locations(root: Path, kernels: set[str]) -> dict[str, Hit]:
     found: dict[str, Hit] = {}
     for name, rel in kernel_check.find_definitions(root, kernels).items():
         text = _code_lines(root / rel)
-        m = re.search(kernel_check._DEF_TEMPLATE.format(name=re.escape(name)), text)
+        m = re.search(kernel_check.definition_pattern(name), text)
         line = text.count("\n", 0, m.start()) + 1 if m else 0
         found[name] = Hit(rel.as_posix(), line, "")
     return found
+
+
+def kernel_label(name: str) -> str:
+    """`at_mini::native::relu`, `TORCH_IMPL_FUNC(add_out)`, `TORCH_META_FUNC2(add, Tensor)`.
+
+    `name` is a kernel check name (torchgen_mini.kernel_check: `impl:`/`meta:` for structured).
+    """
+    if name.startswith(kernel_check.IMPL):
+        return f"TORCH_IMPL_FUNC({name[len(kernel_check.IMPL) :]})"
+    if name.startswith(kernel_check.META):
+        base, _, overload = name[len(kernel_check.META) :].partition(".")
+        return f"TORCH_META_FUNC2({base}, {overload})" if overload else f"TORCH_META_FUNC({base})"
+    return f"at_mini::native::{name}"
 
 
 def stub_registrations(root: Path, stub: str) -> list[Hit]:

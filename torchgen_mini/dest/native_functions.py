@@ -2,7 +2,10 @@
 
 Every kernel named in a `dispatch:` entry, declared once in
 `at_mini::native` with its native signature (schema order, out last, no
-defaults), under a comment saying which overloads and keys use it.
+defaults), under a comment saying which overloads and keys use it.  A
+structured out= entry's CPU/CUDA kernels are impl classes instead
+(`struct structured_add_out`, deriving from the meta class of
+ops/<root>_meta.h); see torchgen_mini/dest/structured.py.
 """
 
 from __future__ import annotations
@@ -10,15 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from torchgen_mini.api import cpp
-from torchgen_mini.dest import per_op
+from torchgen_mini.dest import per_op, structured
 from torchgen_mini.model import DispatchKey, NativeFunction
 from torchgen_mini.output import Context, Output
 
 
 def kernels(f: NativeFunction) -> dict[str, list[DispatchKey]]:
-    """Kernel name -> the dispatch keys of `f` that use it, in YAML order."""
+    """Kernel name -> the dispatch keys of `f` that use it, in YAML order.
+
+    A structured entry's CPU/CUDA kernels are impl classes, not functions.
+    """
     by_kernel: dict[str, list[DispatchKey]] = {}
     for key, kernel in f.dispatch.items():
+        if f.structured and key in structured.STRUCTURED_KEYS:
+            continue
         by_kernel.setdefault(kernel, []).append(key)
     return by_kernel
 
@@ -40,7 +48,10 @@ def compute(fns: list[NativeFunction]) -> dict[str, object]:
 
 def compute_op(root: str, fns: list[NativeFunction]) -> dict[str, object]:
     """ops/<root>_native.h: the kernels of the overloads `fns` of `root`."""
-    return {"root": root, "declarations": declarations(fns)}
+    structs = structured.groups(fns)
+    impls = [d for s in structs for d in structured.impl_declarations(s)]
+    includes = per_op.include_lines([structured.meta_header(root)] if structs else [])
+    return {"root": root, "includes": includes, "declarations": [*impls, *declarations(fns)]}
 
 
 def outputs(ctx: Context) -> Iterator[Output]:

@@ -4,7 +4,8 @@ For every overload with a kernel for the key: a typed wrapper with the
 dispatcher signature that calls `at_mini::native::<kernel>` (after device
 checks and a device guard for CUDA), and one `m.impl` line in
 `TORCH_LIBRARY_IMPL(aten_mini, <Key>, m)`.  See Note [Meta kernels for free]
-for the Meta file.
+for the Meta file.  The members of a structured group get the wrappers of
+torchgen_mini/dest/structured.py instead, for CPU, CUDA and Meta.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from torchgen_mini.api import dispatcher
-from torchgen_mini.dest import per_op
+from torchgen_mini.dest import per_op, structured
 from torchgen_mini.model import (
     DeviceCheckType,
     DispatchKey,
@@ -64,6 +65,7 @@ class Registration:
     f: NativeFunction
     key: DispatchKey
     kernel: str
+    group: structured.Structured | None = None
 
     @property
     def wrapper_name(self) -> str:
@@ -72,6 +74,8 @@ class Registration:
 
 def meta_kernel(f: NativeFunction) -> str | None:
     """The kernel to register for Meta.  See Note [Meta kernels for free]."""
+    if f.part_of_structured_group:
+        return None  # the generated structured Meta wrapper
     if f.shape_function is not None:
         return None
     if DispatchKey.Meta in f.dispatch:
@@ -94,11 +98,24 @@ def key_kernels(f: NativeFunction) -> dict[DispatchKey, str]:
 def registrations(fns: list[NativeFunction]) -> dict[DispatchKey, list[Registration]]:
     """Key -> its registrations in YAML order; keys in `KEY_ORDER`, then by name."""
     by_key: dict[DispatchKey, list[Registration]] = {}
+    members = {id(f): s for s in structured.groups(fns) for f in s.g.functions()}
     for f in fns:
+        group = members.get(id(f))
+        if group is not None:
+            for key in structured_keys(group):
+                kernel = group.meta_class if key is DispatchKey.Meta else group.g.out.dispatch[key]
+                by_key.setdefault(key, []).append(Registration(f, key, kernel, group))
+            continue
         for key, kernel in key_kernels(f).items():
             by_key.setdefault(key, []).append(Registration(f, key, kernel))
     order = {k: i for i, k in enumerate(KEY_ORDER)}
     return dict(sorted(by_key.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0].value)))
+
+
+def structured_keys(group: structured.Structured) -> list[DispatchKey]:
+    """The keys a structured group registers: its out= entry's backends, and Meta."""
+    keys = [k for k in structured.STRUCTURED_KEYS if k in group.g.out.dispatch]
+    return [*keys, DispatchKey.Meta]
 
 
 def filename(key: DispatchKey) -> str:
@@ -133,6 +150,11 @@ def _device_guard_lines(r: Registration) -> list[str]:
 def wrapper(r: Registration) -> str:
     """The typed wrapper that the dispatcher calls for this key."""
     sig = dispatcher.signature(r.f)
+    if r.group is not None:
+        cls = structured.wrapper_class(r.group, r.key, r.f.func.kind())
+        lines = structured.wrapper_body(r.group, r.f, r.key)
+        body = [*_device_check_lines(r), *(f"  {line}" for line in lines)]
+        return "\n".join([cls, "", f"{sig.decl(name=r.wrapper_name)} {{", *body, "}"])
     body = [
         *_device_check_lines(r),
         *_device_guard_lines(r),
@@ -149,6 +171,8 @@ def includes(key: DispatchKey, regs: list[Registration]) -> list[str]:
     """The kernels' per-op headers (Note [Per-operator headers]), then torch's."""
     own = per_op.include_lines(per_op.native_header(r.f.root_name) for r in regs)
     base = [*own, "", "#include <torch/library.h>"]
+    if any(r.group is not None for r in regs):
+        base += structured.helper_includes(key)
     if key is DispatchKey.CUDA:
         base += [
             "#include <ATen/DeviceGuard.h>",
@@ -162,7 +186,10 @@ def compute(key: DispatchKey, regs: list[Registration]) -> dict[str, object]:
     return {
         "key": str(key),
         "includes": includes(key, regs),
-        "wrappers": [wrapper(r) for r in regs],
+        "wrappers": [
+            *([structured.helpers(key)] if any(r.group is not None for r in regs) else []),
+            *(wrapper(r) for r in regs),
+        ],
         "impls": [impl_line(r) for r in regs],
     }
 

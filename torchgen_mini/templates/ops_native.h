@@ -10,6 +10,9 @@
 #include <optional>
 #include <tuple>
 #include <vector>
+{% for line in includes %}
+{{ line }}
+{% endfor %}
 
 namespace at_mini::native {
 

@@ -22,6 +22,7 @@ from typing import Any
 from tools.common.paths import ROOT
 from tools.ops import live, oplookup
 from tools.ops.oplookup import Hit
+from torchgen_mini import kernel_check
 from torchgen_mini.diagnostics import ParseError
 from torchgen_mini.gen import render_all
 from torchgen_mini.model import NativeFunction
@@ -51,7 +52,13 @@ def _show_yaml(root: Path, group: list[NativeFunction]) -> None:
     for f in group:
         print(f"  {oplookup.where(f.loc, root)}  {f.func}")
         kernels = ", ".join(f"{k}: {v}" for k, v in f.dispatch.items())
-        print(f"      dispatch {kernels}")
+        if f.structured_delegate is not None:
+            print(f"      structured_delegate {f.structured_delegate}")
+        if f.structured:
+            inherits = f.structured_inherits or "at::impl::MetaBase"
+            print(f"      structured (meta class inherits {inherits})")
+        if kernels:
+            print(f"      dispatch {kernels}")
         for s in f.dispatch_stubs:
             print(f"      dispatch_stub {s.name}: {s.fn_type}")
 
@@ -82,14 +89,16 @@ def _show_kernels(root: Path, group: list[NativeFunction]) -> None:
     _title("Kernels (hand-written, in aten_mini/native/)")
     keys: dict[str, list[str]] = {}
     for f in group:
-        for key, kernel in f.dispatch.items():
-            keys.setdefault(kernel, []).append(str(key))
+        for kernel, on in kernel_check.kernel_keys(f).items():
+            keys.setdefault(kernel, []).extend(str(k) for k in on)
+    for name in kernel_check.meta_names(group):
+        keys.setdefault(name, []).append("meta")
     found = oplookup.kernel_locations(root, set(keys))
-    for kernel, on in keys.items():
+    for kernel, users in keys.items():
         where = (
             str(found[kernel]) if kernel in found else "NOT DEFINED (./kit build will say where)"
         )
-        print(f"  at_mini::native::{kernel:<16} {', '.join(on):<28} {where}")
+        print(f"  {oplookup.kernel_label(kernel):<33} {', '.join(users):<28} {where}")
 
 
 def _show_stubs(root: Path, group: list[NativeFunction], facts: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from tools.common.paths import ROOT
 from tools.common.proc import checkout_env
 from tools.ops import oplookup
 from tools.ops.tracer import X_TEXT, Y_TEXT
+from torchgen_mini import kernel_check
 from torchgen_mini.derivatives import DifferentiabilityInfo, parse_derivatives_yaml
 from torchgen_mini.model import DispatchKey, NativeFunction, SchemaKind
 
@@ -275,11 +276,28 @@ class Context:
         """`calls at_mini::native::add at aten_mini/native/BinaryOps.cpp:61`, if known."""
         f = self.native(name)
         key = _GENERATED_KEY.get(Path(entry.where.split(":")[0]).name)
+        if f is not None and key is not None and f.part_of_structured_group:
+            return self.structured_calls(f, key)
         kernel = f.dispatch.get(key) if f is not None and key is not None else None
         if kernel is None:
             return []
         hit = oplookup.kernel_locations(self.root, {kernel}).get(kernel)
         return [f"calls at_mini::native::{kernel} at {hit or '(not found in aten_mini/native)'}"]
+
+    def structured_calls(self, f: NativeFunction, key: DispatchKey) -> list[str]:
+        """`calls TORCH_META_FUNC2(add, Tensor) at ...`, then the impl, for a structured op."""
+        group = [g for g in self.fns if g.root_name == f.root_name]
+        names = list(kernel_check.meta_names(group))
+        out = next(iter(kernel_check.meta_names(group).values()), None)
+        kernel = out.dispatch.get(key) if out is not None else None
+        if kernel is not None:
+            names.append(kernel_check.IMPL + kernel)
+        found = oplookup.kernel_locations(self.root, set(names))
+        lines = []
+        for name in names:
+            label = oplookup.kernel_label(name)
+            lines.append(f"calls {label} at {found.get(name) or '(not found in aten_mini/native)'}")
+        return lines
 
 
 def wrapper_of(root: Path, e: Entry, name: str) -> str:
@@ -367,10 +385,19 @@ def _show_path(ctx: Context, t: Traced, tables: dict[str, str]) -> None:
 
 
 def _kernel_file(ctx: Context, name: str) -> str | None:
+    """The file of the op's CPU kernel (a structured op: of its meta function)."""
     f = ctx.native(name)
     kernel = f.dispatch.get(DispatchKey.CPU) if f is not None else None
+    if f is not None and f.part_of_structured_group:
+        group = [g for g in ctx.fns if g.root_name == f.root_name]
+        kernel = next(iter(kernel_check.meta_names(group)), None)
     hit = oplookup.kernel_locations(ctx.root, {kernel}).get(kernel) if kernel else None
     return hit.path if hit is not None else None
+
+
+# TensorIteratorBase's builders that promote to a common dtype (what a
+# structured meta function calls; ATen/TensorIterator.h).
+_PROMOTING_BUILDERS = re.compile(r"\bbuild_(?:borrowing_)?(?:binary|unary_float|binary_float)_op\(")
 
 
 def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]) -> None:
@@ -393,6 +420,8 @@ def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]
             who = f"torch's result_type, called by the kernel ({file})"
         elif "promote_inputs_to_common_dtype(true)" in text:
             who = f"TensorIterator's common dtype (promote_inputs_to_common_dtype, {file})"
+        elif m := _PROMOTING_BUILDERS.search(text):
+            who = f"TensorIterator's common dtype ({m.group(0)[:-1]} in the meta function, {file})"
         else:
             who = f"the kernel ({file})" if file else "the kernel"
         if dtypes <= {result} and not casts:
@@ -400,8 +429,14 @@ def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]
         else:
             cast = f"; {casts} cast(s) (the aten::to above)" if casts else ""
             _say(f"    type promotion: result dtype {result}, from {who}{cast}")
+        f = ctx.native(t.name)
         if {"aten::empty", "aten::empty_strided"} & names:
             _say("    output: allocated inside the call (the aten::empty above)")
+        elif f is not None and f.structured_delegate and f.func.kind() is SchemaKind.functional:
+            _say(
+                "    output: allocated by the generated structured wrapper (create_out:"
+                " at::detail::empty_cpu, no dispatcher call)"
+            )
         else:
             _say("    output: written into a tensor that was passed in (in-place or out=)")
     if not shown:

@@ -1,0 +1,670 @@
+# ruff: noqa: E501  (golden text: generated C++ lines are long)
+"""Structured kernels: the generated code of one structured group, and the checks around it.
+
+The fixture YAML below is the tests' own (not the repository's), so a learner
+converting an op in native_functions.yaml changes nothing expected here.
+Update the golden with `EXPECTTEST_ACCEPT=1 pytest test/codegen/test_structured.py`
+and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
+import expecttest
+from codegen_testutil import gen_args, load, make_tree
+
+from torchgen_mini import gen
+from torchgen_mini.dest import native_functions, register_dispatch_key, structured
+from torchgen_mini.file_manager import FileManager
+from torchgen_mini.kernel_check import missing_kernels
+from torchgen_mini.model import NativeFunction
+
+YAML = """\
+- func: hypot(Tensor self, Tensor other) -> Tensor
+  structured_delegate: hypot.out
+  dispatch_stub:
+    hypot_stub: void(at::TensorIteratorBase&)
+
+- func: hypot_(Tensor(a!) self, Tensor other) -> Tensor(a!)
+  structured_delegate: hypot.out
+
+- func: hypot.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+  structured: True
+  structured_inherits: TensorIteratorBase
+  dispatch:
+    CPU, CUDA: hypot_out
+"""
+
+KERNELS = """\
+namespace at_mini::meta {
+TORCH_META_FUNC(hypot)(const at::Tensor& self, const at::Tensor& other) {
+  build_borrowing_binary_op(maybe_get_output(), self, other);
+}
+}  // namespace at_mini::meta
+namespace at_mini::native {
+TORCH_IMPL_FUNC(hypot_out)(const at::Tensor& self, const at::Tensor& other, const at::Tensor& out) {
+  hypot_stub(device_type(), *this);
+}
+}  // namespace at_mini::native
+"""
+
+
+def _fns(yaml_text: str = YAML) -> list[NativeFunction]:
+    with tempfile.TemporaryDirectory() as d:
+        return load(make_tree(Path(d), yaml_text, KERNELS))
+
+
+FNS = _fns()
+
+
+def registrations() -> str:
+    out: list[str] = []
+    for key, regs in register_dispatch_key.registrations(FNS).items():
+        out.append(f"[{key}]")
+        out += [register_dispatch_key.wrapper(r) for r in regs]
+        out += [register_dispatch_key.impl_line(r) for r in regs]
+    return "\n".join(out)
+
+
+class TestStructuredGolden(expecttest.TestCase):
+    def test_meta_header(self) -> None:
+        values = structured.compute_meta_header("hypot", structured.groups(FNS))
+        text = FileManager(Path(".")).render("ops_meta.h", values)
+        self.assertExpectedInline(
+            text,
+            """\
+#pragma once
+
+// The meta classes of the structured hypot operators of
+// native_functions.yaml.  Define each meta() with TORCH_META_FUNC /
+// TORCH_META_FUNC2 in namespace at_mini::meta (aten_mini/native/*.cpp); the
+// impl classes derive from these (ops/hypot_native.h).
+
+#include <ATen/TensorMeta.h>
+#include <ATen/TensorIterator.h>
+
+namespace at_mini::meta {
+
+// hypot.out (structured); define meta() with TORCH_META_FUNC(hypot)(...) in namespace at_mini::meta.
+struct structured_hypot : public at::TensorIteratorBase {
+  void meta(const at::Tensor& self, const at::Tensor& other);
+};
+
+} // namespace at_mini::meta
+""",
+        )
+
+    def test_native_header(self) -> None:
+        values = native_functions.compute_op("hypot", FNS)
+        text = FileManager(Path(".")).render("ops_native.h", values)
+        self.assertExpectedInline(
+            text,
+            """\
+#pragma once
+
+// The kernels named in the `dispatch:` entries of the hypot operators of
+// native_functions.yaml.  Define each of them in namespace at_mini::native
+// with exactly this signature (aten_mini/native/*.cpp).
+
+#include <ATen/core/Tensor.h>
+#include <c10/util/OptionalArrayRef.h>
+
+#include <optional>
+#include <tuple>
+#include <vector>
+#include "ops/hypot_meta.h"
+
+namespace at_mini::native {
+
+// hypot.out (CPU, CUDA, structured); define impl() with TORCH_IMPL_FUNC(hypot_out)(...).
+struct structured_hypot_out : public at_mini::meta::structured_hypot {
+  void impl(const at::Tensor& self, const at::Tensor& other, const at::Tensor& out);
+};
+
+} // namespace at_mini::native
+""",
+        )
+
+    def test_wrappers(self) -> None:
+        self.assertExpectedInline(
+            registrations(),
+            """\
+[CPU]
+struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    outputs_[output_idx] = create_out(sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    outputs_[output_idx] = create_out(sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return outputs_[output_idx];
+  }
+  std::array<at::Tensor, 1> outputs_;
+};
+
+at::Tensor wrapper_CPU_hypot(const at::Tensor& self, const at::Tensor& other) {
+  structured_hypot_out_functional op;
+  op.meta(self, other);
+  op.impl(self, other, op.outputs_[0]);
+  return std::move(op.outputs_[0]);
+}
+struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
+  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    check_inplace(out, sizes, options);
+    auto proxy = maybe_create_proxy(out, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    check_inplace(out, sizes, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+};
+
+at::Tensor& wrapper_CPU_hypot_(at::Tensor& self, const at::Tensor& other) {
+  structured_hypot_out_inplace op(self);
+  op.meta(self, other);
+  op.impl(self, other, op.maybe_get_output(0));
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return self;
+}
+struct structured_hypot_out_out final : public at_mini::native::structured_hypot_out {
+  explicit structured_hypot_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    resize_out(out, sizes, strides, options);
+    auto proxy = maybe_create_proxy(out, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    resize_out(out, sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+};
+
+at::Tensor& wrapper_CPU_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
+  structured_hypot_out_out op(out);
+  op.meta(self, other);
+  op.impl(self, other, op.maybe_get_output(0));
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return out;
+}
+m.impl("hypot", TORCH_FN(wrapper_CPU_hypot));
+m.impl("hypot_", TORCH_FN(wrapper_CPU_hypot_));
+m.impl("hypot.out", TORCH_FN(wrapper_CPU_hypot_out));
+[CUDA]
+struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    auto current_device = guard_.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      guard_.reset_device(options.device());
+    }
+    outputs_[output_idx] = create_out(sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    auto current_device = guard_.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      guard_.reset_device(options.device());
+    }
+    outputs_[output_idx] = create_out(sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return outputs_[output_idx];
+  }
+  std::array<at::Tensor, 1> outputs_;
+  c10::OptionalDeviceGuard guard_;
+};
+
+at::Tensor wrapper_CUDA_hypot(const at::Tensor& self, const at::Tensor& other) {
+  std::optional<c10::Device> common_device = std::nullopt;
+  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot", "self");
+  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot", "other");
+  structured_hypot_out_functional op;
+  op.meta(self, other);
+  op.impl(self, other, op.outputs_[0]);
+  return std::move(op.outputs_[0]);
+}
+struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
+  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    auto current_device = guard_.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      guard_.reset_device(options.device());
+    }
+    const auto& out = outputs_[output_idx].get();
+    check_inplace(out, sizes, options);
+    auto proxy = maybe_create_proxy(out, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    auto current_device = guard_.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      guard_.reset_device(options.device());
+    }
+    const auto& out = outputs_[output_idx].get();
+    check_inplace(out, sizes, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+  c10::OptionalDeviceGuard guard_;
+};
+
+at::Tensor& wrapper_CUDA_hypot_(at::Tensor& self, const at::Tensor& other) {
+  std::optional<c10::Device> common_device = std::nullopt;
+  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot_", "self");
+  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot_", "other");
+  structured_hypot_out_inplace op(self);
+  op.meta(self, other);
+  op.impl(self, other, op.maybe_get_output(0));
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return self;
+}
+struct structured_hypot_out_out final : public at_mini::native::structured_hypot_out {
+  explicit structured_hypot_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    auto current_device = guard_.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      guard_.reset_device(options.device());
+    }
+    const auto& out = outputs_[output_idx].get();
+    resize_out(out, sizes, strides, options);
+    auto proxy = maybe_create_proxy(out, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    auto current_device = guard_.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      guard_.reset_device(options.device());
+    }
+    const auto& out = outputs_[output_idx].get();
+    resize_out(out, sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+  c10::OptionalDeviceGuard guard_;
+};
+
+at::Tensor& wrapper_CUDA_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
+  std::optional<c10::Device> common_device = std::nullopt;
+  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot_out", "self");
+  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot_out", "other");
+  c10::impl::check_and_update_common_device(common_device, out, "wrapper_CUDA_hypot_out", "out");
+  structured_hypot_out_out op(out);
+  op.meta(self, other);
+  op.impl(self, other, op.maybe_get_output(0));
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return out;
+}
+m.impl("hypot", TORCH_FN(wrapper_CUDA_hypot));
+m.impl("hypot_", TORCH_FN(wrapper_CUDA_hypot_));
+m.impl("hypot.out", TORCH_FN(wrapper_CUDA_hypot_out));
+[Meta]
+struct structured_hypot_meta_functional final : public at_mini::meta::structured_hypot {
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    outputs_[output_idx] = create_out(sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    outputs_[output_idx] = create_out(sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return outputs_[output_idx];
+  }
+  std::array<at::Tensor, 1> outputs_;
+};
+
+at::Tensor wrapper_Meta_hypot(const at::Tensor& self, const at::Tensor& other) {
+  structured_hypot_meta_functional op;
+  op.meta(self, other);
+  return std::move(op.outputs_[0]);
+}
+struct structured_hypot_meta_inplace final : public at_mini::meta::structured_hypot {
+  explicit structured_hypot_meta_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    check_inplace(out, sizes, options);
+    auto proxy = maybe_create_proxy(out, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    check_inplace(out, sizes, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+};
+
+at::Tensor& wrapper_Meta_hypot_(at::Tensor& self, const at::Tensor& other) {
+  structured_hypot_meta_inplace op(self);
+  op.meta(self, other);
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return self;
+}
+struct structured_hypot_meta_out final : public at_mini::meta::structured_hypot {
+  explicit structured_hypot_meta_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    resize_out(out, sizes, strides, options);
+    auto proxy = maybe_create_proxy(out, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    const auto& out = outputs_[output_idx].get();
+    resize_out(out, sizes, strides, options);
+    // The parent last: it reads the output back through maybe_get_output().
+    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+};
+
+at::Tensor& wrapper_Meta_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
+  structured_hypot_meta_out op(out);
+  op.meta(self, other);
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return out;
+}
+m.impl("hypot", TORCH_FN(wrapper_Meta_hypot));
+m.impl("hypot_", TORCH_FN(wrapper_Meta_hypot_));
+m.impl("hypot.out", TORCH_FN(wrapper_Meta_hypot_out));""",
+        )
+
+    def test_cpu_helpers(self) -> None:
+        self.assertExpectedInline(
+            structured.helpers(register_dispatch_key.DispatchKey.CPU),
+            """\
+C10_DIAGNOSTIC_PUSH_AND_IGNORED_IF_DEFINED("-Wunused-function")
+// The output of a functional call: contiguous when meta() gives no strides.
+at::Tensor create_out(
+    at::IntArrayRef sizes, at::IntArrayRef strides, const at::TensorOptions& options) {
+  if (strides.empty()) {
+    return at::detail::empty_cpu(sizes, options);
+  }
+  return at::detail::empty_strided_cpu(sizes, strides, options);
+}
+
+// out=: dtype and device must match; resize_output resizes (and warns when a
+// non-empty out changes shape); only a resized out takes meta()'s strides.
+void resize_out(
+    const at::Tensor& out,
+    at::IntArrayRef sizes,
+    at::IntArrayRef strides,
+    const at::TensorOptions& options) {
+  TORCH_CHECK(
+      options.dtype() == out.dtype(),
+      "Expected out tensor to have dtype ", options.dtype(), ", but got ", out.dtype(),
+      " instead");
+  TORCH_CHECK(
+      options.device() == out.device(),
+      "Expected out tensor to have device ", options.device(), ", but got ", out.device(),
+      " instead");
+  if (!at::native::resize_output(out, sizes)) {
+    return; // not resized: out keeps its own strides
+  }
+  if (!strides.empty()) {
+    TORCH_INTERNAL_ASSERT(!options.memory_format_opt().has_value());
+    out.as_strided_(sizes, strides);
+  } else if (options.memory_format_opt().has_value()) {
+    out.unsafeGetTensorImpl()->empty_tensor_restride(*options.memory_format_opt());
+  }
+}
+
+// In-place: self must already be what meta() computed.
+void check_inplace(
+    const at::Tensor& self, at::IntArrayRef sizes, const at::TensorOptions& options) {
+  TORCH_CHECK(
+      options.dtype() == self.dtype(),
+      "Bad in-place call: input tensor dtype ", self.dtype(), " and output tensor dtype ",
+      options.dtype(), " should match");
+  TORCH_CHECK(
+      options.device() == self.device(),
+      "Bad in-place call: input tensor device ", self.device(), " and output tensor device ",
+      options.device(), " should match");
+  TORCH_CHECK(
+      sizes == self.sizes(),
+      "Bad in-place call: input tensor size ", self.sizes(), " and output tensor size ",
+      sizes, " should match");
+}
+
+// A stand-in output when the given one has other strides than meta() asks for.
+std::optional<at::Tensor> maybe_create_proxy(
+    const at::Tensor& out,
+    at::IntArrayRef sizes,
+    at::IntArrayRef strides,
+    const at::TensorOptions& options) {
+  if (out.strides() == strides) {
+    return std::nullopt;
+  }
+  return at::detail::empty_strided_cpu(sizes, strides, options);
+}
+C10_DIAGNOSTIC_POP()""",
+        )
+
+
+class TestStructuredChecks(expecttest.TestCase):
+    def _missing(self, kernels: str) -> str:
+        with tempfile.TemporaryDirectory() as d:
+            path = make_tree(Path(d), YAML, kernels)
+            errors = missing_kernels(load(path), Path(d))
+            return "\n".join(str(e) for e in errors).replace(str(path), "native_functions.yaml")
+
+    def test_defined_by_the_macros(self) -> None:
+        self.assertEqual(self._missing(KERNELS), "")
+
+    def test_missing_impl(self) -> None:
+        kernels = KERNELS.replace("TORCH_IMPL_FUNC(hypot_out)", "void hypot_impl")
+        self.assertExpectedInline(
+            self._missing(kernels),
+            """native_functions.yaml:12: error: impl 'TORCH_IMPL_FUNC(hypot_out)' (CPU, CUDA) of structured 'hypot.out' is not defined; define it in aten_mini/native/Hypot.cpp""",
+        )
+
+    def test_missing_meta(self) -> None:
+        kernels = KERNELS.replace("TORCH_META_FUNC(hypot)", "void hypot_meta")
+        self.assertExpectedInline(
+            self._missing(kernels),
+            """native_functions.yaml:10: error: meta function 'TORCH_META_FUNC(hypot)' of structured 'hypot.out' is not defined; define it in namespace at_mini::meta in aten_mini/native/Ops.cpp""",
+        )
+
+    def test_meta_with_overload(self) -> None:
+        yaml_text = YAML.replace("hypot(Tensor self", "hypot.Tensor(Tensor self").replace(
+            "hypot_(Tensor(a!)", "hypot_.Tensor(Tensor(a!)"
+        )
+        kernels = KERNELS.replace("TORCH_META_FUNC(hypot)", "TORCH_META_FUNC2(hypot, Tensor)")
+        with tempfile.TemporaryDirectory() as d:
+            path = make_tree(Path(d), yaml_text, kernels)
+            self.assertEqual(missing_kernels(load(path), Path(d)), [])
+            (g,) = structured.groups(load(path))
+            self.assertEqual(g.meta_class, "structured_hypot_Tensor")
+
+    def test_precomputed_is_a_located_error(self) -> None:
+        yaml_text = YAML.replace(
+            "  structured_inherits: TensorIteratorBase\n",
+            "  precomputed:\n  - other -> int dim\n",
+        )
+        with tempfile.TemporaryDirectory() as d:
+            path = make_tree(Path(d), yaml_text, KERNELS)
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                rc = gen.main(gen_args(path, Path(d) / "out"))
+            self.assertEqual(rc, 1)
+            self.assertExpectedInline(
+                err.getvalue().replace(str(path), "native_functions.yaml"),
+                """\
+native_functions.yaml:11: error: precomputed is not supported by aten-mini's structured codegen yet; compute the value in impl()
+""",
+            )

@@ -1,0 +1,411 @@
+"""Structured kernels: the meta and impl classes of a structured group, and
+the functional / in-place / out= wrappers the codegen writes around them.
+
+A structured group is an op whose out= entry says `structured: True` and
+whose functional and in-place entries say `structured_delegate: <op>.out`.
+The contributor writes two functions and no wrapper:
+
+    TORCH_META_FUNC2(add, Tensor)(const at::Tensor& self, ...) {...}   // shapes, dtypes
+    TORCH_IMPL_FUNC(add_out)(const at::Tensor& self, ..., const at::Tensor& out) {...}
+
+(libtorch's macros from ATen/TensorMeta.h; they name the classes declared
+here, `at_mini::meta::structured_add_Tensor::meta` and
+`at_mini::native::structured_add_out::impl`).  This module declares the
+classes (ops/<root>_meta.h and ops/<root>_native.h) and writes, for CPU,
+CUDA and Meta, one wrapper class and one wrapper function per variant.  See
+Note [How structured wrappers allocate outputs].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from torchgen_mini.api import cpp
+from torchgen_mini.diagnostics import Diagnostic
+from torchgen_mini.model import (
+    BaseTy,
+    BaseType,
+    DispatchKey,
+    NativeFunction,
+    NativeFunctionsGroup,
+    SchemaKind,
+    group_native_functions,
+)
+from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
+
+# Note [How structured wrappers allocate outputs]
+# A structured op's meta() never allocates: it computes the output's sizes,
+# strides and options and reports them through
+# `set_output_raw_strided(idx, sizes, strides, options)` (a TensorIteratorBase
+# does that from build(); a hand-written meta calls it, or
+# set_output_contiguous, itself).  What that call does depends on the
+# variant, and the codegen writes one subclass of the backend's impl class
+# per (backend, variant) that overrides it:
+#   functional  allocates the output (create_out: at::detail::empty_cpu /
+#               empty_strided_cpu on CPU, empty_meta / empty_strided_meta on
+#               Meta, at::empty / at::empty_strided on CUDA: RegisterCUDA.cpp
+#               is plain C++, Note [RegisterCUDA is C++]) and keeps it in
+#               outputs_;
+#   in-place    keeps `self` and checks it can hold the result
+#               (check_inplace: same dtype, device and sizes, else upstream's
+#               "Bad in-place call" error);
+#   out=        keeps `out` and resizes it (resize_out: the dtype and device
+#               must match, else "Expected out tensor to have dtype ...";
+#               at::native::resize_output resizes, with its warning when a
+#               non-empty `out` changes shape, and only a tensor that was
+#               resized is restrided to the strides meta() asked for).
+# Then the override hands on to the parent's set_output_raw_strided, so a
+# TensorIteratorBase borrows the tensor through maybe_get_output().  The
+# `set_output_strided` override does the same and, for in-place and out=,
+# makes a proxy (a fresh tensor with the requested strides) when the given
+# tensor's strides differ; the impl writes into the proxy and the wrapper
+# copies it back.  The wrapper function is then
+#   <class> op[(out)];  op.meta(<non-out args>);  op.impl(<args>, op.maybe_get_output(0));
+#   [copy the proxy back];  return the output / self / out;
+# and the Meta key's wrapper stops after meta(): a Meta tensor's sizes and
+# dtype are all there is.  This is what upstream's RegisterDispatchKey.cpp
+# does (torchgen/dest/register_dispatch_key.py, StructuredRegisterDispatchKey);
+# one difference: the in-place wrapper passes op.maybe_get_output(0) to
+# impl(), as the out= one does, so a proxy is written and copied back there too.
+
+STRUCTURED_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
+META_NAMESPACE = "at_mini::meta"
+NATIVE_NAMESPACE = "at_mini::native"
+
+
+@dataclass(frozen=True)
+class Structured:
+    """One structured group and where it is used."""
+
+    g: NativeFunctionsGroup
+
+    @property
+    def meta_name(self) -> str:
+        """`add_Tensor`: the functional overload, as upstream names the meta class."""
+        return self.g.functional.func.name.unambiguous_name()
+
+    @property
+    def meta_class(self) -> str:
+        return f"structured_{self.meta_name}"
+
+    @property
+    def parent(self) -> str:
+        """The meta class's base: `structured_inherits`, or at::impl::MetaBase."""
+        inherits = self.g.out.structured_inherits
+        if inherits is None:
+            return "at::impl::MetaBase"
+        return inherits if "::" in inherits else f"at::{inherits}"
+
+    def impl_kernels(self) -> dict[str, list[DispatchKey]]:
+        """Impl kernel name (`add_out`) -> the keys that use it."""
+        result: dict[str, list[DispatchKey]] = {}
+        for key in STRUCTURED_KEYS:
+            kernel = self.g.out.dispatch.get(key)
+            if kernel is not None:
+                result.setdefault(kernel, []).append(key)
+        return result
+
+
+def groups(fns: list[NativeFunction]) -> list[Structured]:
+    """The structured groups of `fns`, in YAML order."""
+    return [
+        Structured(g)
+        for g in group_native_functions(fns)
+        if isinstance(g, NativeFunctionsGroup) and g.structured
+    ]
+
+
+def group_of(f: NativeFunction, fns: list[NativeFunction]) -> Structured | None:
+    for s in groups(fns):
+        if any(x is f for x in s.g.functions()):
+            return s
+    return None
+
+
+# --------------------------------------------------------------------------
+# Arguments of meta() and impl()
+# --------------------------------------------------------------------------
+
+
+def _check_supported(s: Structured) -> list[Diagnostic]:
+    """What the kit's structured codegen does not do yet, as located errors."""
+    out = s.g.out
+    errors: list[Diagnostic] = []
+    if out.precomputed is not None:
+        errors.append(
+            Diagnostic(
+                out.key_loc("precomputed"),
+                "precomputed is not supported by aten-mini's structured codegen yet;"
+                " compute the value in impl()",
+            )
+        )
+    if s.g.mutable is not None:
+        errors.append(
+            Diagnostic(
+                s.g.mutable.loc,
+                f"{s.g.mutable.func.name}: mutable (non-in-place) variants of a structured"
+                " op are not supported",
+            )
+        )
+    if len(out.func.arguments.out) != 1 or not all(
+        a.type == BaseType(BaseTy.Tensor) for a in out.func.arguments.out
+    ):
+        errors.append(
+            Diagnostic(out.loc, f"{out.func.name}: a structured op needs exactly one Tensor out")
+        )
+    if any(a.type.is_symint_like() for a in out.func.arguments.flat_all):
+        errors.append(
+            Diagnostic(
+                out.loc,
+                f"{out.func.name}: SymInt arguments of structured ops are not supported yet",
+            )
+        )
+    return errors
+
+
+def unsupported(fns: list[NativeFunction]) -> list[Diagnostic]:
+    return [d for s in groups(fns) for d in _check_supported(s)]
+
+
+def meta_args(s: Structured) -> tuple[cpp.Binding, ...]:
+    """meta()'s parameters: the functional overload's arguments, schema order."""
+    return cpp.bindings(s.g.functional.func.arguments.flat_non_out, with_defaults=False)
+
+
+def impl_args(s: Structured) -> tuple[cpp.Binding, ...]:
+    """impl()'s parameters: the out= overload's arguments, out as `const at::Tensor&`."""
+    a = s.g.out.func.arguments
+    ins = cpp.bindings(a.flat_non_out, with_defaults=False)
+    outs = tuple(cpp.Binding(x.name, "const at::Tensor&") for x in a.out)
+    return ins + outs
+
+
+def _params(args: tuple[cpp.Binding, ...]) -> str:
+    return ", ".join(b.decl(with_default=False) for b in args)
+
+
+# --------------------------------------------------------------------------
+# Declarations (ops/<root>_meta.h, ops/<root>_native.h)
+# --------------------------------------------------------------------------
+
+
+def meta_header(root: str) -> str:
+    return f"ops/{root}_meta.h"
+
+
+def meta_declaration(s: Structured) -> str:
+    return "\n".join(
+        [
+            f"// {s.g.out.func.name} (structured); define meta() with"
+            f" {meta_macro(s)}(...) in namespace {META_NAMESPACE}.",
+            f"struct {s.meta_class} : public {s.parent} {{",
+            f"  void meta({_params(meta_args(s))});",
+            "};",
+        ]
+    )
+
+
+def meta_macro(s: Structured) -> str:
+    """`TORCH_META_FUNC(sigmoid)` or `TORCH_META_FUNC2(add, Tensor)`."""
+    name = s.g.functional.func.name
+    base = str(name.name)
+    if name.overload_name:
+        return f"TORCH_META_FUNC2({base}, {name.overload_name})"
+    return f"TORCH_META_FUNC({base})"
+
+
+def impl_declarations(s: Structured) -> list[str]:
+    return [
+        "\n".join(
+            [
+                f"// {s.g.out.func.name} ({', '.join(map(str, keys))}, structured); define impl()"
+                f" with TORCH_IMPL_FUNC({kernel})(...).",
+                f"struct structured_{kernel} : public {META_NAMESPACE}::{s.meta_class} {{",
+                f"  void impl({_params(impl_args(s))});",
+                "};",
+            ]
+        )
+        for kernel, keys in s.impl_kernels().items()
+    ]
+
+
+def compute_meta_header(root: str, structs: list[Structured]) -> dict[str, object]:
+    includes = ["#include <ATen/TensorMeta.h>"]
+    if any(s.parent == "at::TensorIteratorBase" for s in structs):
+        includes.append("#include <ATen/TensorIterator.h>")
+    return {
+        "root": root,
+        "includes": includes,
+        "declarations": [meta_declaration(s) for s in structs],
+    }
+
+
+# --------------------------------------------------------------------------
+# Wrappers (Register<Key>.cpp)
+# --------------------------------------------------------------------------
+
+
+def _create_out(key: DispatchKey) -> tuple[str, str, str]:
+    """(empty, empty_strided, options expression) for the functional variant."""
+    if key is DispatchKey.CPU:
+        return "at::detail::empty_cpu", "at::detail::empty_strided_cpu", "options"
+    if key is DispatchKey.Meta:
+        return (
+            "at::detail::empty_meta",
+            "at::detail::empty_strided_meta",
+            "options.device(at::kMeta)",
+        )
+    return "at::empty", "at::empty_strided", "options"
+
+
+def helpers(key: DispatchKey) -> str:
+    """The output helpers of one Register<Key>.cpp (templates/macros/structured.cpp).
+
+    See Note [How structured wrappers allocate outputs].
+    """
+    empty, empty_strided, options = _create_out(key)
+    return render_macro(
+        "macros/structured.cpp",
+        "helpers",
+        empty=empty,
+        empty_strided=empty_strided,
+        options=options,
+    )
+
+
+def helper_includes(key: DispatchKey) -> list[str]:
+    base = [
+        "#include <ATen/EmptyTensor.h>",
+        "#include <ATen/native/Resize.h>",
+        "#include <c10/core/DeviceGuard.h>",
+        "#include <c10/util/Exception.h>",
+        "#include <array>",
+        "#include <functional>",
+        "#include <optional>",
+    ]
+    if key is DispatchKey.CUDA:
+        base.append("#include <ATen/ops/empty.h>")
+        base.append("#include <ATen/ops/empty_strided.h>")
+    return base
+
+
+def class_name(s: Structured, key: DispatchKey, kind: SchemaKind) -> str:
+    if key is DispatchKey.Meta:
+        return f"structured_{s.meta_name}_meta_{kind.value}"
+    return f"structured_{s.g.out.dispatch[key]}_{kind.value}"
+
+
+def parent_class(s: Structured, key: DispatchKey) -> str:
+    if key is DispatchKey.Meta:
+        return f"{META_NAMESPACE}::{s.meta_class}"
+    return f"{NATIVE_NAMESPACE}::structured_{s.g.out.dispatch[key]}"
+
+
+def _set_output_body(key: DispatchKey, kind: SchemaKind, proxy: bool) -> list[str]:
+    lines: list[str] = []
+    if key is DispatchKey.CUDA:
+        lines += [
+            "auto current_device = guard_.current_device();",
+            "if (C10_UNLIKELY(current_device.has_value())) {",
+            "  TORCH_INTERNAL_ASSERT(",
+            "      *current_device == options.device(),",
+            '      "structured kernels don\'t support multi-device outputs");',
+            "} else {",
+            "  guard_.reset_device(options.device());",
+            "}",
+        ]
+    if kind is SchemaKind.functional:
+        return [*lines, "outputs_[output_idx] = create_out(sizes, strides, options);"]
+    check = "check_inplace(out, sizes, options);"
+    if kind is SchemaKind.out:
+        check = "resize_out(out, sizes, strides, options);"
+    lines += ["const auto& out = outputs_[output_idx].get();", check]
+    if proxy:
+        lines += [
+            "auto proxy = maybe_create_proxy(out, sizes, strides, options);",
+            "if (C10_UNLIKELY(proxy.has_value())) {",
+            "  proxy_outputs_[output_idx] = std::move(proxy).value();",
+            "}",
+        ]
+    return lines
+
+
+def _set_output(s: Structured, key: DispatchKey, kind: SchemaKind, which: str) -> list[str]:
+    body = _set_output_body(key, kind, proxy=which == "strided")
+    return [
+        f"  void set_output_{which}(",
+        "      int64_t output_idx,",
+        "      at::IntArrayRef sizes,",
+        "      at::IntArrayRef strides,",
+        "      at::TensorOptions options) override {",
+        *(f"    {line}" for line in body),
+        "    // The parent last: it reads the output back through maybe_get_output().",
+        f"    {parent_class(s, key)}::set_output_raw_strided(output_idx, sizes, strides, options);",
+        "  }",
+    ]
+
+
+def wrapper_class(s: Structured, key: DispatchKey, kind: SchemaKind) -> str:
+    name = class_name(s, key, kind)
+    lines = [f"struct {name} final : public {parent_class(s, key)} {{"]
+    if kind is not SchemaKind.functional:
+        lines.append(f"  explicit {name}(at::Tensor& out0) : outputs_{{std::ref(out0)}} {{}}")
+    lines += _set_output(s, key, kind, "strided")
+    lines += _set_output(s, key, kind, "raw_strided")
+    lines.append("  const at::Tensor& maybe_get_output(int64_t output_idx) override {")
+    if kind is SchemaKind.functional:
+        lines += [
+            "    return outputs_[output_idx];",
+            "  }",
+            "  std::array<at::Tensor, 1> outputs_;",
+        ]
+    else:
+        lines += [
+            "    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]",
+            "                                                  : outputs_[output_idx].get();",
+            "  }",
+            "  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;",
+            "  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;",
+        ]
+    if key is DispatchKey.CUDA:
+        lines.append("  c10::OptionalDeviceGuard guard_;")
+    lines.append("};")
+    return "\n".join(lines)
+
+
+def wrapper_body(s: Structured, f: NativeFunction, key: DispatchKey) -> list[str]:
+    """The statements of wrapper_<Key>_<op> for a member `f` of the group."""
+    kind = f.func.kind()
+    name = class_name(s, key, kind)
+    if kind is SchemaKind.functional:
+        ctor = f"{name} op;"
+    elif kind is SchemaKind.inplace:
+        ctor = f"{name} op(self);"
+    else:
+        ctor = f"{name} op({f.func.arguments.out[0].name});"
+    meta_call = ", ".join(b.name for b in meta_args(s))
+    lines = [ctor, f"op.meta({meta_call});"]
+    if key is not DispatchKey.Meta:
+        ins = [a.name for a in s.g.out.func.arguments.flat_non_out]
+        out = "op.outputs_[0]" if kind is SchemaKind.functional else "op.maybe_get_output(0)"
+        lines.append(f"op.impl({', '.join([*ins, out])});")
+    if kind is SchemaKind.functional:
+        lines.append("return std::move(op.outputs_[0]);")
+        return lines
+    lines.append(
+        "if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);"
+    )
+    ret = "self" if kind is SchemaKind.inplace else f.func.arguments.out[0].name
+    lines.append(f"return {ret};")
+    return lines
+
+
+def outputs(ctx: Context) -> Iterator[Output]:
+    """ops/<root>_meta.h for every root with a structured group."""
+    by_root: dict[str, list[Structured]] = {}
+    for s in groups(ctx.native_functions):
+        by_root.setdefault(s.g.root_name, []).append(s)
+    for root, structs in by_root.items():
+        yield Output(meta_header(root), "ops_meta.h", compute_meta_header(root, structs))
