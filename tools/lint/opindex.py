@@ -91,7 +91,8 @@ def has_cuda(f: NativeFunction) -> bool:
 # --- the files beside the YAML -----------------------------------------------------
 
 
-def _callee_name(node: ast.Call) -> str:
+def callee_name(node: ast.Call) -> str:
+    """The name a call calls: `f` of `f(...)` and of `m.f(...)`; "" for other callees."""
     if isinstance(node.func, ast.Name):
         return node.func.id
     if isinstance(node.func, ast.Attribute):
@@ -122,7 +123,7 @@ def opinfo_names(text: str) -> set[str] | None:
     calls = _calls(text)
     if calls is None:
         return None
-    names = {_first_str_arg(c) for c in calls if _callee_name(c).endswith("OpInfo")}
+    names = {_first_str_arg(c) for c in calls if callee_name(c).endswith("OpInfo")}
     return {n for n in names if n}
 
 
@@ -131,5 +132,5 @@ def doc_names(text: str) -> set[str] | None:
     calls = _calls(text)
     if calls is None:
         return None
-    names = {_first_str_arg(c) for c in calls if _callee_name(c) == "add_docstr"}
+    names = {_first_str_arg(c) for c in calls if callee_name(c) == "add_docstr"}
     return {n for n in names if n}

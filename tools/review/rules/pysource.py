@@ -25,6 +25,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from tools.lint.opindex import callee_name
+
 OP_DB = "test/opinfo/op_db.py"
 SAMPLES = "test/opinfo/samples.py"
 CORE = "test/opinfo/core.py"
@@ -42,14 +44,6 @@ def parse(text: str | None) -> ast.Module | None:
         return None
 
 
-def _callee(node: ast.Call) -> str:
-    if isinstance(node.func, ast.Name):
-        return node.func.id
-    if isinstance(node.func, ast.Attribute):
-        return node.func.attr
-    return ""
-
-
 @dataclass(frozen=True)
 class OpInfoEntry:
     name: str
@@ -64,7 +58,7 @@ def opinfo_entries(tree: ast.Module) -> dict[str, OpInfoEntry]:
     """`OpInfo("name", ...)` calls (any callee ending in OpInfo) by op name."""
     found: dict[str, OpInfoEntry] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _callee(node).endswith("OpInfo") and node.args:
+        if isinstance(node, ast.Call) and callee_name(node).endswith("OpInfo") and node.args:
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 found.setdefault(first.value, OpInfoEntry(first.value, node.lineno, node))
@@ -123,7 +117,7 @@ def special_values(nodes: list[ast.FunctionDef]) -> set[str]:
                 found.add("-0.0")
             if isinstance(node, ast.Attribute) and node.attr in ("nan", "inf"):
                 found.add(node.attr)
-            if isinstance(node, ast.Call) and _callee(node) == "float" and node.args:
+            if isinstance(node, ast.Call) and callee_name(node) == "float" and node.args:
                 text = _str_value(node.args[0])
                 if text in ("nan", "+nan", "-nan"):
                     found.add("nan")
@@ -163,7 +157,7 @@ def integer_negative_zeros(tree: ast.Module) -> list[int]:
 def has_negative_zero(tree: ast.Module) -> bool:
     return any(is_negative_zero(n) for n in ast.walk(tree)) or any(
         isinstance(n, ast.Call)
-        and _callee(n) == "float"
+        and callee_name(n) == "float"
         and n.args
         and _str_value(n.args[0]) == "-0.0"
         for n in ast.walk(tree)
