@@ -14,10 +14,12 @@ import io
 import os
 import re
 import shutil
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
 
+from expecttest import TestCase
 from gitenv import GIT_ENV, git
 
 from tools.common.console import error
@@ -36,6 +38,16 @@ def make_repo(parent: Path) -> Path:
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "-m", "initial")
     return repo
+
+
+class RepoTestCase(TestCase):
+    """A test case with `self.repo`: a fresh clone of the fixture repo per test."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.repo = make_repo(Path(tmp.name))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -7,21 +7,13 @@ each with its exact one-line message, and a learner's session from start to pass
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
-from expecttest import TestCase
-from taskrepo import git, kit, make_repo, show
+from taskrepo import RepoTestCase, git, kit, show
 
 FIXED_GREET = 'def greet(name: str) -> str:\n    return f"Hello, {name}!"\n'
 
 
-class TaskCliTest(TestCase):
-    def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
-
+class TaskCliTest(RepoTestCase):
     def fix_greeting(self) -> None:
         path = self.repo / "greet.py"
         text = path.read_text()

@@ -3,11 +3,7 @@ file must fail on main and pass on the branch; a test that cannot fail is named.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from expecttest import TestCase
-from taskrepo import git, kit, make_repo
+from taskrepo import RepoTestCase, git, kit
 
 GOOD_TEST = """\
 from greet import greet
@@ -30,11 +26,9 @@ def test_greet_returns_a_string() -> None:
 """
 
 
-class NewTestsTest(TestCase):
+class NewTestsTest(RepoTestCase):
     def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
+        super().setUp()
         kit(self.repo, "start", "1")
         path = self.repo / "greet.py"
         path.write_text(path.read_text().replace('"hello " + name', 'f"Hello, {name}!"'))

@@ -8,11 +8,9 @@ gives one line and leaves nothing behind."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from expecttest import TestCase
-from taskrepo import git, kit, make_repo, show
+from taskrepo import RepoTestCase, git, kit, show
 
 from tools.taskkit import checks, gitrepo, newtests
 from tools.taskkit.spec import Check, load_task
@@ -69,11 +67,9 @@ def add_setup_task(repo: Path, *, needs_build: bool = False) -> None:
     git(repo, "commit", "--quiet", "-m", "add a task with a setup.patch")
 
 
-class SetupTaskTest(TestCase):
+class SetupTaskTest(RepoTestCase):
     def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
+        super().setUp()
         add_setup_task(self.repo)
 
     def branches(self) -> list[str]:
@@ -260,12 +256,7 @@ kit: note: this diff is against the task's setup commit (main + setup.patch, the
         )
 
 
-class VerifySetupTaskTest(TestCase):
-    def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
-
+class VerifySetupTaskTest(RepoTestCase):
     def test_verify_applies_the_setup_patch_first(self) -> None:
         add_setup_task(self.repo)
         rc, out, err = kit(self.repo, "dev", "verify", "3")

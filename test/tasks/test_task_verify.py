@@ -6,21 +6,14 @@ each way a task can go wrong is reported with one clear line."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from expecttest import TestCase
-from taskrepo import git, kit, make_repo, show
+from taskrepo import RepoTestCase, git, kit, show
 
 TASK_DIR = Path("tools") / "tasks" / "01-fix-greeting"
 
 
-class DevVerifyTest(TestCase):
-    def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
-
+class DevVerifyTest(RepoTestCase):
     def commit(self, path: str, text: str) -> None:
         (self.repo / path).write_text(text)
         git(self.repo, "commit", "--quiet", "-am", f"change {path}")
@@ -85,13 +78,11 @@ kit: 0/1 tasks ok in <t>
         self.assertEqual((self.repo / "greet.py").read_text(), "# work in progress\n")
 
 
-class SharedBuildWorktreeTest(TestCase):
+class SharedBuildWorktreeTest(RepoTestCase):
     """Tasks with needs_build share `.kit/verify/shared`, whose ignored files (the build) survive."""
 
     def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
+        super().setUp()
         spec = self.repo / TASK_DIR / "task.yaml"
         spec.write_text(
             spec.read_text().replace("files: [greet.py]", "files: [greet.py]\nneeds_build: true")
@@ -132,13 +123,11 @@ sys.exit(0 if out.stdout.strip() else 1)
 """
 
 
-class VerifyRunsTheCheckPlanTest(TestCase):
+class VerifyRunsTheCheckPlanTest(RepoTestCase):
     """The solved task goes through `./kit check`'s whole plan: lint and review included."""
 
     def setUp(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self._tmp.cleanup)
-        self.repo = make_repo(Path(self._tmp.name))
+        super().setUp()
         commands = self.repo / "tools" / "kit" / "commands"
         commands.mkdir(parents=True)
         for init in ("tools/__init__.py", "tools/kit/__init__.py"):
