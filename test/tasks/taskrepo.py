@@ -49,6 +49,14 @@ class RepoTestCase(TestCase):
         self.addCleanup(tmp.cleanup)
         self.repo = make_repo(Path(tmp.name))
 
+    def commit_and_leave(self, message: str) -> str:
+        """Commit the changes of the task branch as `message` and switch to main;
+        the commit made."""
+        git(self.repo, "commit", "--quiet", "-am", message)
+        tip = git(self.repo, "rev-parse", "HEAD")
+        git(self.repo, "switch", "--quiet", "main")
+        return tip
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="./kit")

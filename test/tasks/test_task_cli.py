@@ -171,9 +171,7 @@ kit: to get a file back: `git checkout backup/task-01-fix-greeting-<time> -- <fi
     def test_reset_elsewhere_moves_the_branch_after_a_backup(self) -> None:
         kit(self.repo, "start", "1")
         self.fix_greeting()
-        git(self.repo, "commit", "--quiet", "-am", "my fix")
-        tip = git(self.repo, "rev-parse", "HEAD")
-        git(self.repo, "switch", "--quiet", "main")
+        tip = self.commit_and_leave("my fix")
         self.assertEqual(kit(self.repo, "reset", "1")[0], 0)
         (backup,) = git(self.repo, "branch", "--list", "backup/*").split()
         self.assertEqual(git(self.repo, "rev-parse", backup), tip)

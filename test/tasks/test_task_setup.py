@@ -211,9 +211,7 @@ kit: to get a file back: `git checkout backup/task-03-planted-double-<time> -- <
     def test_reset_elsewhere_restarts_from_a_fresh_setup_commit(self) -> None:
         kit(self.repo, "start", "3")
         self.fix()
-        git(self.repo, "commit", "--quiet", "-am", "my fix")
-        mine = git(self.repo, "rev-parse", "HEAD")
-        git(self.repo, "switch", "--quiet", "main")
+        mine = self.commit_and_leave("my fix")
         rc, _, err = kit(self.repo, "reset", "3")
         self.assertEqual(rc, 0, err)
         self.assertIn(
