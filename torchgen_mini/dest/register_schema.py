@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from torchgen_mini.model import NativeFunction
 from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
 
 # Tags present in `at::Tag` (ATen/core/enum_tag.h) in every torch the kit
 # supports (2.11 to 2.14).
@@ -43,11 +44,13 @@ def schema_def(f: NativeFunction) -> str:
     """`m.def("add.Tensor(...) -> Tensor", {at::Tag::core, at::Tag::pointwise});`"""
     torch_tags = sorted(t for t in f.tags if t in TORCH_TAGS)
     kit_tags = sorted(t for t in f.tags if t not in TORCH_TAGS)
-    tags = ", ".join(f"at::Tag::{t}" for t in torch_tags)
-    line = f"m.def({cpp_string(str(f.func))}, {{{tags}}});"
-    if kit_tags:
-        line += f"  // kit-only tags: {', '.join(kit_tags)}"
-    return line
+    return render_macro(
+        "macros/register_schema.cpp",
+        "schema_def",
+        schema=cpp_string(str(f.func)),
+        tags="{" + ", ".join(f"at::Tag::{t}" for t in torch_tags) + "}",
+        kit_tags=[", ".join(kit_tags)] if kit_tags else [],
+    )
 
 
 def compute(fns: list[NativeFunction]) -> dict[str, object]:
