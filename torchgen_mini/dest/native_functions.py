@@ -16,6 +16,7 @@ from torchgen_mini.api import cpp
 from torchgen_mini.dest import per_op, structured
 from torchgen_mini.model import DispatchKey, NativeFunction
 from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
 
 
 def kernels(f: NativeFunction) -> dict[str, list[DispatchKey]]:
@@ -36,9 +37,14 @@ def declarations(fns: list[NativeFunction]) -> list[str]:
     seen: dict[str, list[str]] = {}
     for f in fns:
         for kernel, keys in kernels(f).items():
-            decl = cpp.native_signature(f, kernel).decl() + ";"
+            decl = cpp.native_signature(f, kernel).decl()
             seen.setdefault(decl, []).append(f"{f.func.name} ({', '.join(map(str, keys))})")
-    return [f"// {'; '.join(users)}\n{decl}" for decl, users in seen.items()]
+    return [
+        render_macro(
+            "macros/native_functions.cpp", "declaration", users="; ".join(users), signature=decl
+        )
+        for decl, users in seen.items()
+    ]
 
 
 def compute(fns: list[NativeFunction]) -> dict[str, object]:
