@@ -21,6 +21,7 @@ from torchgen_mini.model import (
     NativeFunction,
 )
 from torchgen_mini.output import Context, Output
+from torchgen_mini.templating import render_macro
 
 # Note [Meta kernels for free]
 # torch.compile traces with Meta tensors (shapes and dtypes, no data).  A
@@ -47,6 +48,7 @@ from torchgen_mini.output import Context, Output
 # .cu files that nvcc compiles; both compilers use the same C++ ABI, so the
 # linker joins them.  CMake compiles it only when CUDA is built.
 
+_MACROS = "macros/register_dispatch_key.cpp"
 DEVICE_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
 KEY_ORDER = (
     DispatchKey.CPU,
@@ -123,48 +125,50 @@ def filename(key: DispatchKey) -> str:
     return f"Register{key}.cpp"
 
 
-def _device_check_lines(r: Registration) -> list[str]:
+def _device_checks(r: Registration) -> list[list[str]]:
+    """The tensors whose devices a CUDA wrapper checks, as a list of zero or one list."""
     if r.key is not DispatchKey.CUDA or r.f.device_check is DeviceCheckType.NoCheck:
         return []
     tensors = [a for a in r.f.func.arguments.flat_all if a.type.is_tensor_like()]
-    check = "  c10::impl::check_and_update_common_device"
-    checks = [
-        f'{check}(common_device, {a.name}, "{r.wrapper_name}", "{a.name}");'
-        for a in tensors
-        if a.type.is_list_like() is None
-    ]
-    return ["  std::optional<c10::Device> common_device = std::nullopt;", *checks] if checks else []
+    names = [a.name for a in tensors if a.type.is_list_like() is None]
+    return [names] if names else []
 
 
-def _device_guard_lines(r: Registration) -> list[str]:
+def _device_guards(r: Registration) -> list[str]:
+    """The tensor whose device a CUDA wrapper's guard takes, as a list of zero or one name."""
     if r.key is not DispatchKey.CUDA or not r.f.device_guard:
         return []
     a = r.f.func.arguments
     candidates = [*a.out, *a.flat_non_out]
     first = next((x for x in candidates if x.type.is_tensor_like()), None)
-    if first is None:
-        return []
-    return [f"  const c10::OptionalDeviceGuard device_guard(device_of({first.name}));"]
+    return [] if first is None else [first.name]
 
 
 def wrapper(r: Registration) -> str:
     """The typed wrapper that the dispatcher calls for this key."""
     sig = dispatcher.signature(r.f)
     if r.group is not None:
-        cls = structured.wrapper_class(r.group, r.key, r.f.func.kind())
-        lines = structured.wrapper_body(r.group, r.f, r.key)
-        body = [*_device_check_lines(r), *(f"  {line}" for line in lines)]
-        return "\n".join([cls, "", f"{sig.decl(name=r.wrapper_name)} {{", *body, "}"])
-    body = [
-        *_device_check_lines(r),
-        *_device_guard_lines(r),
-        f"  return at_mini::native::{r.kernel}({sig.arg_names()});",
-    ]
-    return "\n".join([f"{sig.decl(name=r.wrapper_name)} {{", *body, "}"])
+        classes = [structured.wrapper_class(r.group, r.key, r.f.func.kind())]
+        guards: list[str] = []  # the wrapper class holds the guard
+        body = "\n".join(f"  {line}" for line in structured.wrapper_body(r.group, r.f, r.key))
+    else:
+        classes = []
+        guards = _device_guards(r)
+        body = render_macro(_MACROS, "call_kernel", kernel=r.kernel, args=sig.arg_names())
+    return render_macro(
+        _MACROS,
+        "wrapper",
+        classes=classes,
+        decl=sig.decl(name=r.wrapper_name),
+        name=r.wrapper_name,
+        checks=_device_checks(r),
+        guards=guards,
+        body=body,
+    )
 
 
 def impl_line(r: Registration) -> str:
-    return f'm.impl("{r.f.func.name}", TORCH_FN({r.wrapper_name}));'
+    return render_macro(_MACROS, "impl_line", op=str(r.f.func.name), wrapper=r.wrapper_name)
 
 
 def includes(key: DispatchKey, regs: list[Registration]) -> list[str]:
