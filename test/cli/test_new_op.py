@@ -56,17 +56,27 @@ def _yaml_line(repo: Path, out: str, op: str) -> str:
     return out.replace(f"native_functions.yaml:{line})", "native_functions.yaml:N)")
 
 
-class NewOpTest(TestCase):
+class _NewOpRun(TestCase):
+    """One `./kit new-op` run with `NEW_OP_ARGS` in a fresh checkout, shared by the
+    tests of a subclass: `result` is its (rc, output), `lint_before` the lint
+    findings before it."""
+
+    NEW_OP_ARGS: tuple[str, ...] = ()
+
     @classmethod
     def setUpClass(cls) -> None:
         cls._tmp = tempfile.TemporaryDirectory()
         cls.repo = checkout_copy(Path(cls._tmp.name))
         cls.lint_before = _findings(cls.repo)
-        cls.result = kit_in(cls.repo, "new-op", "hypot2", "--schema", SCHEMA, "--inplace", "--out")
+        cls.result = kit_in(cls.repo, "new-op", *cls.NEW_OP_ARGS)
 
     @classmethod
     def tearDownClass(cls) -> None:
         cls._tmp.cleanup()
+
+
+class NewOpTest(_NewOpRun):
+    NEW_OP_ARGS = ("hypot2", "--schema", SCHEMA, "--inplace", "--out")
 
     def test_what_it_says(self) -> None:
         rc, out = self.result
@@ -180,20 +190,11 @@ kit: error: op 'hypot2' already exists (native_functions.yaml:N); `./kit explain
         self.assertEqual(_status(self.repo), before)
 
 
-class NewOpScalarTest(TestCase):
+class NewOpScalarTest(_NewOpRun):
     """A Scalar argument: the kit cannot tell whether it promotes, so the shape is a TODO."""
 
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.repo = checkout_copy(Path(cls._tmp.name))
-        cls.lint_before = _findings(cls.repo)
-        schema = "axpby(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor"
-        cls.result = kit_in(cls.repo, "new-op", "axpby", "--schema", schema, "--out")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls._tmp.cleanup()
+    AXPBY = "axpby(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor"
+    NEW_OP_ARGS = ("axpby", "--schema", AXPBY, "--out")
 
     def test_the_yaml_says_what_to_choose(self) -> None:
         self.assertEqual(self.result[0], 0, self.result[1])
