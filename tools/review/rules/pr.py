@@ -6,6 +6,7 @@ The body is read, never echoed: a comment only says what is missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tools.review.comments import Comment, Severity
 from tools.review.context import ReviewContext
@@ -27,31 +28,35 @@ def has_summary(body: str) -> bool:
     return bool(m and PLACEHOLDER.sub("", m.group("body")).strip())
 
 
-def pr_summary(ctx: ReviewContext) -> list[Comment]:
-    if ctx.pr_body is None or has_summary(ctx.pr_body):
+# What each rule looks for in the description, how much its absence weighs,
+# and what the comment says.
+_WANTED: dict[str, tuple[Callable[[str], object], Severity, str]] = {
+    "pr-summary": (
+        has_summary,
+        Severity.BLOCKING,
+        "The PR description has no `## Summary` (or it is empty). Say what this changes "
+        "and why, and how you tested it: reviewers read that before the diff.",
+    ),
+    "pr-task-id": (
+        task_id,
+        Severity.SUGGESTION,
+        "If this PR solves a kit task, add a line `Task: <id>` (e.g. `Task: 01-unary-op`) "
+        "to the description, so CI runs that task's checks.",
+    ),
+}
+
+
+def _body_lacks(ctx: ReviewContext, rule: str) -> list[Comment]:
+    """One comment on the description when there is one and it lacks what `rule` wants."""
+    has, severity, message = _WANTED[rule]
+    if ctx.pr_body is None or has(ctx.pr_body):
         return []
-    return [
-        at(
-            "pr-summary",
-            Severity.BLOCKING,
-            PR,
-            1,
-            "The PR description has no `## Summary` (or it is empty). Say what this changes "
-            "and why, and how you tested it: reviewers read that before the diff.",
-        )
-    ]
+    return [at(rule, severity, PR, 1, message)]
+
+
+def pr_summary(ctx: ReviewContext) -> list[Comment]:
+    return _body_lacks(ctx, "pr-summary")
 
 
 def pr_task_id(ctx: ReviewContext) -> list[Comment]:
-    if ctx.pr_body is None or task_id(ctx.pr_body):
-        return []
-    return [
-        at(
-            "pr-task-id",
-            Severity.SUGGESTION,
-            PR,
-            1,
-            "If this PR solves a kit task, add a line `Task: <id>` (e.g. `Task: 01-unary-op`) "
-            "to the description, so CI runs that task's checks.",
-        )
-    ]
+    return _body_lacks(ctx, "pr-task-id")
