@@ -150,7 +150,7 @@ def wrapper(r: Registration) -> str:
     if r.group is not None:
         classes = [structured.wrapper_class(r.group, r.key, r.f.func.kind())]
         guards: list[str] = []  # the wrapper class holds the guard
-        body = "\n".join(f"  {line}" for line in structured.wrapper_body(r.group, r.f, r.key))
+        body = structured.wrapper_body(r.group, r.f, r.key)
     else:
         classes = []
         guards = _device_guards(r)

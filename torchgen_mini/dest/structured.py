@@ -73,6 +73,7 @@ from torchgen_mini.templating import render_macro
 STRUCTURED_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
 META_NAMESPACE = "at_mini::meta"
 NATIVE_NAMESPACE = "at_mini::native"
+MACROS = "macros/structured.cpp"
 
 
 @dataclass(frozen=True)
@@ -196,14 +197,15 @@ def meta_header(root: str) -> str:
 
 
 def meta_declaration(s: Structured) -> str:
-    return "\n".join(
-        [
-            f"// {s.g.out.func.name} (structured); define meta() with"
-            f" {meta_macro(s)}(...) in namespace {META_NAMESPACE}.",
-            f"struct {s.meta_class} : public {s.parent} {{",
-            f"  void meta({_params(meta_args(s))});",
-            "};",
-        ]
+    return render_macro(
+        MACROS,
+        "meta_declaration",
+        func=str(s.g.out.func.name),
+        meta_macro=meta_macro(s),
+        namespace=META_NAMESPACE,
+        name=s.meta_class,
+        parent=s.parent,
+        params=_params(meta_args(s)),
     )
 
 
@@ -218,14 +220,14 @@ def meta_macro(s: Structured) -> str:
 
 def impl_declarations(s: Structured) -> list[str]:
     return [
-        "\n".join(
-            [
-                f"// {s.g.out.func.name} ({', '.join(map(str, keys))}, structured); define impl()"
-                f" with TORCH_IMPL_FUNC({kernel})(...).",
-                f"struct structured_{kernel} : public {META_NAMESPACE}::{s.meta_class} {{",
-                f"  void impl({_params(impl_args(s))});",
-                "};",
-            ]
+        render_macro(
+            MACROS,
+            "impl_declaration",
+            func=str(s.g.out.func.name),
+            keys=", ".join(map(str, keys)),
+            kernel=kernel,
+            parent=f"{META_NAMESPACE}::{s.meta_class}",
+            params=_params(impl_args(s)),
         )
         for kernel, keys in s.impl_kernels().items()
     ]
@@ -267,11 +269,7 @@ def helpers(key: DispatchKey) -> str:
     """
     empty, empty_strided, options = _create_out(key)
     return render_macro(
-        "macros/structured.cpp",
-        "helpers",
-        empty=empty,
-        empty_strided=empty_strided,
-        options=options,
+        MACROS, "helpers", empty=empty, empty_strided=empty_strided, options=options
     )
 
 
@@ -303,103 +301,38 @@ def parent_class(s: Structured, key: DispatchKey) -> str:
     return f"{NATIVE_NAMESPACE}::structured_{s.g.out.dispatch[key]}"
 
 
-def _set_output_body(key: DispatchKey, kind: SchemaKind, proxy: bool) -> list[str]:
-    lines: list[str] = []
-    if key is DispatchKey.CUDA:
-        lines += [
-            "auto current_device = guard_.current_device();",
-            "if (C10_UNLIKELY(current_device.has_value())) {",
-            "  TORCH_INTERNAL_ASSERT(",
-            "      *current_device == options.device(),",
-            '      "structured kernels don\'t support multi-device outputs");',
-            "} else {",
-            "  guard_.reset_device(options.device());",
-            "}",
-        ]
-    if kind is SchemaKind.functional:
-        return [*lines, "outputs_[output_idx] = create_out(sizes, strides, options);"]
-    check = "check_inplace(out, sizes, options);"
-    if kind is SchemaKind.out:
-        check = "resize_out(out, sizes, strides, options);"
-    lines += ["const auto& out = outputs_[output_idx].get();", check]
-    if proxy:
-        lines += [
-            "auto proxy = maybe_create_proxy(out, sizes, strides, options);",
-            "if (C10_UNLIKELY(proxy.has_value())) {",
-            "  proxy_outputs_[output_idx] = std::move(proxy).value();",
-            "}",
-        ]
-    return lines
-
-
-def _set_output(s: Structured, key: DispatchKey, kind: SchemaKind, which: str) -> list[str]:
-    body = _set_output_body(key, kind, proxy=which == "strided")
-    return [
-        f"  void set_output_{which}(",
-        "      int64_t output_idx,",
-        "      at::IntArrayRef sizes,",
-        "      at::IntArrayRef strides,",
-        "      at::TensorOptions options) override {",
-        *(f"    {line}" for line in body),
-        "    // The parent last: it reads the output back through maybe_get_output().",
-        f"    {parent_class(s, key)}::set_output_raw_strided(output_idx, sizes, strides, options);",
-        "  }",
-    ]
-
-
 def wrapper_class(s: Structured, key: DispatchKey, kind: SchemaKind) -> str:
+    """The subclass of the backend's impl class (or the meta class) for one variant."""
     name = class_name(s, key, kind)
-    lines = [f"struct {name} final : public {parent_class(s, key)} {{"]
-    if kind is not SchemaKind.functional:
-        lines.append(f"  explicit {name}(at::Tensor& out0) : outputs_{{std::ref(out0)}} {{}}")
-    lines += _set_output(s, key, kind, "strided")
-    lines += _set_output(s, key, kind, "raw_strided")
-    lines.append("  const at::Tensor& maybe_get_output(int64_t output_idx) override {")
+    parent = parent_class(s, key)
+    guards = ["guard_"] if key is DispatchKey.CUDA else []
     if kind is SchemaKind.functional:
-        lines += [
-            "    return outputs_[output_idx];",
-            "  }",
-            "  std::array<at::Tensor, 1> outputs_;",
-        ]
-    else:
-        lines += [
-            "    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]",
-            "                                                  : outputs_[output_idx].get();",
-            "  }",
-            "  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;",
-            "  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;",
-        ]
-    if key is DispatchKey.CUDA:
-        lines.append("  c10::OptionalDeviceGuard guard_;")
-    lines.append("};")
-    return "\n".join(lines)
+        return render_macro(MACROS, "functional_class", name=name, parent=parent, guards=guards)
+    return render_macro(
+        MACROS,
+        "borrowing_class",
+        name=name,
+        parent=parent,
+        guards=guards,
+        inplace_checks=["out"] if kind is SchemaKind.inplace else [],
+        resizes=["out"] if kind is SchemaKind.out else [],
+        proxies=["out"],
+    )
 
 
-def wrapper_body(s: Structured, f: NativeFunction, key: DispatchKey) -> list[str]:
+def wrapper_body(s: Structured, f: NativeFunction, key: DispatchKey) -> str:
     """The statements of wrapper_<Key>_<op> for a member `f` of the group."""
     kind = f.func.kind()
     name = class_name(s, key, kind)
-    if kind is SchemaKind.functional:
-        ctor = f"{name} op;"
-    elif kind is SchemaKind.inplace:
-        ctor = f"{name} op(self);"
-    else:
-        ctor = f"{name} op({f.func.arguments.out[0].name});"
     meta_call = ", ".join(b.name for b in meta_args(s))
-    lines = [ctor, f"op.meta({meta_call});"]
-    if key is not DispatchKey.Meta:
-        ins = [a.name for a in s.g.out.func.arguments.flat_non_out]
-        out = "op.outputs_[0]" if kind is SchemaKind.functional else "op.maybe_get_output(0)"
-        lines.append(f"op.impl({', '.join([*ins, out])});")
+    ins = [a.name for a in s.g.out.func.arguments.flat_non_out]
+    impls = [] if key is DispatchKey.Meta else [ins]
     if kind is SchemaKind.functional:
-        lines.append("return std::move(op.outputs_[0]);")
-        return lines
-    lines.append(
-        "if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);"
+        return render_macro(MACROS, "functional_body", name=name, meta_args=meta_call, impls=impls)
+    out = "self" if kind is SchemaKind.inplace else f.func.arguments.out[0].name
+    return render_macro(
+        MACROS, "borrowing_body", name=name, out=out, meta_args=meta_call, impls=impls
     )
-    ret = "self" if kind is SchemaKind.inplace else f.func.arguments.out[0].name
-    lines.append(f"return {ret};")
-    return lines
 
 
 def outputs(ctx: Context) -> Iterator[Output]:

@@ -67,3 +67,133 @@ std::optional<at::Tensor> maybe_create_proxy(
 }
 C10_DIAGNOSTIC_POP()
 {% endmacro %}
+
+{#- ops/<root>_meta.h: the meta class a contributor's meta() belongs to. #}
+{% macro meta_declaration(func, meta_macro, namespace, name, parent, params) %}
+// {{ func }} (structured); define meta() with {{ meta_macro }}(...) in namespace {{ namespace }}.
+struct {{ name }} : public {{ parent }} {
+  void meta({{ params }});
+};
+{% endmacro %}
+
+{#- ops/<root>_native.h: the impl class of one kernel, used by the keys `keys`. #}
+{% macro impl_declaration(func, keys, kernel, parent, params) %}
+// {{ func }} ({{ keys }}, structured); define impl() with TORCH_IMPL_FUNC({{ kernel }})(...).
+struct structured_{{ kernel }} : public {{ parent }} {
+  void impl({{ params }});
+};
+{% endmacro %}
+
+{#- The wrapper classes of Register<Key>.cpp; see Note [How structured wrappers allocate
+    outputs] in torchgen_mini/dest/structured.py.  `guards` is the device guard member
+    of a CUDA class (zero or one name); `inplace_checks` / `resizes` (zero or one
+    tensor each) choose what a borrowed output is checked with; `proxies` (zero or one
+    tensor) is what set_output_strided makes a proxy for. #}
+{% macro set_device(guard) %}
+    auto current_device = {{ guard }}.current_device();
+    if (C10_UNLIKELY(current_device.has_value())) {
+      TORCH_INTERNAL_ASSERT(
+          *current_device == options.device(),
+          "structured kernels don't support multi-device outputs");
+    } else {
+      {{ guard }}.reset_device(options.device());
+    }
+{%- endmacro %}
+
+{% macro set_output_head(which) %}
+  void set_output_{{ which }}(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+{%- endmacro %}
+
+{% macro set_output_tail(parent) %}
+    // The parent last: it reads the output back through maybe_get_output().
+    {{ parent }}::set_output_raw_strided(output_idx, sizes, strides, options);
+  }
+{%- endmacro %}
+
+{% macro created_output(which, parent, guards) %}
+{{ set_output_head(which) }}
+{% for g in guards %}
+{{ set_device(g) }}
+{% endfor %}
+    outputs_[output_idx] = create_out(sizes, strides, options);
+{{ set_output_tail(parent) }}
+{%- endmacro %}
+
+{% macro borrowed_output(which, parent, guards, inplace_checks, resizes, proxies) %}
+{{ set_output_head(which) }}
+{% for g in guards %}
+{{ set_device(g) }}
+{% endfor %}
+    const auto& out = outputs_[output_idx].get();
+{% for t in inplace_checks %}
+    check_inplace({{ t }}, sizes, options);
+{% endfor %}
+{% for t in resizes %}
+    resize_out({{ t }}, sizes, strides, options);
+{% endfor %}
+{% for t in proxies %}
+    auto proxy = maybe_create_proxy({{ t }}, sizes, strides, options);
+    if (C10_UNLIKELY(proxy.has_value())) {
+      proxy_outputs_[output_idx] = std::move(proxy).value();
+    }
+{% endfor %}
+{{ set_output_tail(parent) }}
+{%- endmacro %}
+
+{#- The functional variant's class: allocates its output. #}
+{% macro functional_class(name, parent, guards) %}
+struct {{ name }} final : public {{ parent }} {
+{{ created_output("strided", parent, guards) }}
+{{ created_output("raw_strided", parent, guards) }}
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return outputs_[output_idx];
+  }
+  std::array<at::Tensor, 1> outputs_;
+{% for g in guards %}
+  c10::OptionalDeviceGuard {{ g }};
+{% endfor %}
+};
+{% endmacro %}
+
+{#- The in-place and out= variants' class: borrows self / out. #}
+{% macro borrowing_class(name, parent, guards, inplace_checks, resizes, proxies) %}
+struct {{ name }} final : public {{ parent }} {
+  explicit {{ name }}(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+{{ borrowed_output("strided", parent, guards, inplace_checks, resizes, proxies) }}
+{{ borrowed_output("raw_strided", parent, guards, inplace_checks, resizes, []) }}
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
+                                                  : outputs_[output_idx].get();
+  }
+  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
+  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+{% for g in guards %}
+  c10::OptionalDeviceGuard {{ g }};
+{% endfor %}
+};
+{% endmacro %}
+
+{#- The statements of a wrapper function.  `impls` is the impl() call's inputs (one list,
+    or none for Meta, whose wrapper stops after meta()). #}
+{% macro functional_body(name, meta_args, impls) %}
+  {{ name }} op;
+  op.meta({{ meta_args }});
+{% for ins in impls %}
+  op.impl({% for a in ins %}{{ a }}, {% endfor %}op.outputs_[0]);
+{% endfor %}
+  return std::move(op.outputs_[0]);
+{% endmacro %}
+
+{% macro borrowing_body(name, out, meta_args, impls) %}
+  {{ name }} op({{ out }});
+  op.meta({{ meta_args }});
+{% for ins in impls %}
+  op.impl({% for a in ins %}{{ a }}, {% endfor %}op.maybe_get_output(0));
+{% endfor %}
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return {{ out }};
+{% endmacro %}
