@@ -27,6 +27,7 @@ import bisect
 import re
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -141,6 +142,20 @@ def _live_kernels(ctx: ReviewContext) -> list[tuple[FileChange, str]]:
         for f in ctx.files
         if f.status != "removed" and not f.is_binary and is_kernel(f.path) and f.added
     ]
+
+
+def _added_matches(
+    ctx: ReviewContext, pattern: re.Pattern[str], found: list[Comment]
+) -> Iterator[tuple[FileChange, str, int, re.Match[str]]]:
+    """(file, its head text, line, match) for each added kernel line that `pattern`
+    matches, until `found` holds MAX_FINDINGS comments."""
+    for f, text in _live_kernels(ctx):
+        for ln in sorted(f.added):
+            if len(found) >= MAX_FINDINGS:
+                return
+            m = pattern.search(f.added[ln])
+            if m:
+                yield f, text, ln, m
 
 
 def _by_op(ctx: ReviewContext) -> dict[str, list[NativeFunction]]:
@@ -344,43 +359,37 @@ STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 def dispatch_name(ctx: ReviewContext) -> list[Comment]:
     ops = sorted({e.root_name for e in head_entries(ctx)})
     found: list[Comment] = []
-    for f, text in _live_kernels(ctx):
-        for ln in sorted(f.added):
-            if len(found) >= MAX_FINDINGS:
-                break
-            m = DISPATCH.search(f.added[ln])
-            if not m:
-                continue
-            start = _offset(text, ln) + m.start()
-            s = STRING.search(text, start, start + 400)
-            function = enclosing_function(text, start)
-            if s is None or function is None:
-                continue
-            op = op_of(function, ops)
-            name = s[1]
-            base = strip_suffixes(name)
-            if op is None:
-                continue
-            if not (base == op or base.startswith(op + "_")):
-                msg = fill("dispatch-name", 0, macro=m[1], function=function, op=op, name=name)
-                found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
-                continue
-            cuda = f.path.endswith((".cu", ".cuh")) or "/cuda/" in f.path
-            wrong = name.endswith("_cpu") if cuda else name.endswith("_cuda")
-            if wrong:
-                want = f"{base}_cuda" if cuda else f"{base}_cpu"
-                device = "CUDA" if cuda else "CPU"
-                msg = fill(
-                    "dispatch-name",
-                    1,
-                    macro=m[1],
-                    function=function,
-                    name=name,
-                    path=f.path,
-                    device=device,
-                    want=want,
-                )
-                found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
+    for f, text, ln, m in _added_matches(ctx, DISPATCH, found):
+        start = _offset(text, ln) + m.start()
+        s = STRING.search(text, start, start + 400)
+        function = enclosing_function(text, start)
+        if s is None or function is None:
+            continue
+        op = op_of(function, ops)
+        name = s[1]
+        base = strip_suffixes(name)
+        if op is None:
+            continue
+        if not (base == op or base.startswith(op + "_")):
+            msg = fill("dispatch-name", 0, macro=m[1], function=function, op=op, name=name)
+            found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
+            continue
+        cuda = f.path.endswith((".cu", ".cuh")) or "/cuda/" in f.path
+        wrong = name.endswith("_cpu") if cuda else name.endswith("_cuda")
+        if wrong:
+            want = f"{base}_cuda" if cuda else f"{base}_cpu"
+            device = "CUDA" if cuda else "CPU"
+            msg = fill(
+                "dispatch-name",
+                1,
+                macro=m[1],
+                function=function,
+                name=name,
+                path=f.path,
+                device=device,
+                want=want,
+            )
+            found.append(at("dispatch-name", Severity.BLOCKING, f.path, ln, msg))
     return found[:MAX_FINDINGS]
 
 
@@ -519,6 +528,25 @@ def _opinfo_trees(ctx: ReviewContext) -> tuple[ast.Module | None, ast.Module | N
     return pysource.parse(ctx.head(pysource.OP_DB)), pysource.parse(ctx.head(pysource.SAMPLES))
 
 
+@dataclass(frozen=True)
+class _OpDb:
+    """The head's op_db.py (parsed, and its OpInfo entries by name), samples.py and core.py."""
+
+    db: ast.Module
+    samples: ast.Module | None
+    core: ast.Module | None
+    entries: dict[str, pysource.OpInfoEntry]
+
+
+def _op_db(ctx: ReviewContext) -> _OpDb | None:
+    """None when the head's op_db.py does not parse."""
+    db, samples = _opinfo_trees(ctx)
+    if db is None:
+        return None
+    core = pysource.parse(ctx.head(pysource.CORE))
+    return _OpDb(db, samples, core, pysource.opinfo_entries(db))
+
+
 def _claims_float(entry: pysource.OpInfoEntry, db: ast.Module, core: ast.Module | None) -> bool:
     dtypes = entry.keyword("dtypes")
     if dtypes is None:
@@ -528,11 +556,10 @@ def _claims_float(entry: pysource.OpInfoEntry, db: ast.Module, core: ast.Module 
 
 
 def opinfo_special_values(ctx: ReviewContext) -> list[Comment]:
-    db, samples = _opinfo_trees(ctx)
-    if db is None:
+    tree = _op_db(ctx)
+    if tree is None:
         return []
-    core = pysource.parse(ctx.head(pysource.CORE))
-    entries = pysource.opinfo_entries(db)
+    db, samples, core, entries = tree.db, tree.samples, tree.core, tree.entries
     defs = pysource.functions(db, samples)
     found: list[Comment] = []
     for op, mine in sorted(_by_op(ctx).items()):
@@ -661,26 +688,19 @@ def result_dtype(ctx: ReviewContext) -> list[Comment]:
     by_op = _by_op(ctx)
     ops = sorted(by_op)
     found: list[Comment] = []
-    for f, text in _live_kernels(ctx):
-        for ln in sorted(f.added):
-            if len(found) >= MAX_FINDINGS:
-                break
-            m = HARD_DTYPE.search(f.added[ln])
-            if not m:
-                continue
-            function = enclosing_function(text, _offset(text, ln))
-            op = op_of(function or "", ops)
-            if op is None or function is None:
-                continue
-            answer = upstream.ask(_functional(by_op[op]), "int64")
-            said = (
-                f"Upstream `{answer.sample}` returns `{answer.dtype}`, and on float64 inputs "
-                "float64."
-                if answer is not None and answer.dtype != "float32"
-                else "A float64 input then loses precision and integer inputs change type."
-            )
-            msg = fill("result-dtype", 0, function=function, op=op, match=m[1], upstream=said)
-            found.append(at("result-dtype", Severity.BLOCKING, f.path, ln, msg))
+    for f, text, ln, m in _added_matches(ctx, HARD_DTYPE, found):
+        function = enclosing_function(text, _offset(text, ln))
+        op = op_of(function or "", ops)
+        if op is None or function is None:
+            continue
+        answer = upstream.ask(_functional(by_op[op]), "int64")
+        said = (
+            f"Upstream `{answer.sample}` returns `{answer.dtype}`, and on float64 inputs float64."
+            if answer is not None and answer.dtype != "float32"
+            else "A float64 input then loses precision and integer inputs change type."
+        )
+        msg = fill("result-dtype", 0, function=function, op=op, match=m[1], upstream=said)
+        found.append(at("result-dtype", Severity.BLOCKING, f.path, ln, msg))
     return found[:MAX_FINDINGS]
 
 
@@ -688,11 +708,10 @@ def result_dtype(ctx: ReviewContext) -> list[Comment]:
 
 
 def upstream_dtypes(ctx: ReviewContext) -> list[Comment]:
-    db, _samples = _opinfo_trees(ctx)
-    if db is None:
+    tree = _op_db(ctx)
+    if tree is None:
         return []
-    core = pysource.parse(ctx.head(pysource.CORE))
-    entries = pysource.opinfo_entries(db)
+    db, core, entries = tree.db, tree.core, tree.entries
     found: list[Comment] = []
     for op, mine in sorted(_by_op(ctx).items()):
         entry = entries.get(op)
