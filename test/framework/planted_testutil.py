@@ -47,3 +47,17 @@ def detached_inplace_failure(check: Any, right: OpInfo) -> str:
     the message of `check` on its twin whose in-place variant detaches self."""
     check(right, "cpu")
     return failure(check, dataclasses.replace(right, inplace_variant=_sigmoid_detached_))
+
+
+def packet_info(name: str, packet: Any, **kwargs: Any) -> UnaryOpInfo:
+    """A functional OpInfo of the planted torch.ops overload packet `packet`,
+    checked against torch.sigmoid on the unary samples."""
+    return UnaryOpInfo(
+        name,
+        op=packet,
+        overload_packet=packet,
+        ref=torch.sigmoid,
+        sample_inputs_func=sample_inputs_unary,
+        supports_out=False,
+        **kwargs,
+    )

@@ -12,7 +12,7 @@ import pytest
 import torch
 from opinfo import checks
 from opinfo.core import UnaryOpInfo
-from opinfo.samples import sample_inputs_unary
+from planted_testutil import packet_info
 from torch import Tensor
 
 NS = "kit_planted_meta"
@@ -37,17 +37,8 @@ _LIB.impl("sigmoid_meta_raises", _meta_raises, "Meta")
 
 
 def unary(name: str) -> UnaryOpInfo:
-    op = getattr(torch.ops.kit_planted_meta, name)
-    return UnaryOpInfo(
-        name,
-        op=op,
-        ref=torch.sigmoid,
-        sample_inputs_func=sample_inputs_unary,
-        dtypes=(torch.float32,),
-        supports_out=False,
-        supports_inplace=False,
-        overload_packet=op,
-    )
+    packet = getattr(torch.ops.kit_planted_meta, name)
+    return packet_info(name, packet, dtypes=(torch.float32,), supports_inplace=False)
 
 
 def failure(op: UnaryOpInfo) -> str:

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 import torch
 from opinfo import capabilities, checks
-from opinfo.core import ErrorInput, OpInfo, UnaryOpInfo
+from opinfo.core import ErrorInput, OpInfo
 from opinfo.samples import sample_inputs_unary
+from planted_testutil import packet_info
 from torch import Tensor
 
 TODO = "TODO(new-op): implement sigmoid_raises in aten_mini/native/cpu/SigmoidRaisesKernel.cpp"
@@ -54,18 +55,15 @@ def raise_todo(*args: Any, **kwargs: Any) -> Tensor:
 
 
 def unary(name: str) -> OpInfo:
-    packet = getattr(torch.ops.kit_planted_raises, name)
-    return UnaryOpInfo(
+    # The custom op takes no out= (packet_info's supports_out=False): test_out
+    # checks it is rejected.
+    return packet_info(
         name,
-        op=packet,
-        ref=torch.sigmoid,
-        sample_inputs_func=sample_inputs_unary,
+        getattr(torch.ops.kit_planted_raises, name),
         dtypes=(torch.float32, torch.float64),
-        supports_out=False,  # the custom op takes no out=: test_out checks it is rejected
         supports_inplace=True,
         inplace_variant=raise_todo if name == "sigmoid_raises" else torch.Tensor.sigmoid_,
         supports_autograd=True,
-        overload_packet=packet,
     )
 
 
