@@ -10,6 +10,7 @@ and review the diff like any other change.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import tempfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from torchgen_mini import gen
 from torchgen_mini.dest import native_functions, register_dispatch_key, structured
 from torchgen_mini.file_manager import FileManager
 from torchgen_mini.kernel_check import missing_kernels
-from torchgen_mini.model import NativeFunction
+from torchgen_mini.model import DispatchKey, NativeFunction
 
 YAML = """\
 - func: hypot(Tensor self, Tensor other) -> Tensor
@@ -61,13 +62,33 @@ def _fns(yaml_text: str = YAML) -> list[NativeFunction]:
 FNS = _fns()
 
 
-def registrations() -> str:
-    out: list[str] = []
+def registrations() -> dict[str, str]:
+    """Key -> its wrappers and m.impl lines, as Register<Key>.cpp has them."""
+    out: dict[str, str] = {}
     for key, regs in register_dispatch_key.registrations(FNS).items():
-        out.append(f"[{key}]")
-        out += [register_dispatch_key.wrapper(r) for r in regs]
-        out += [register_dispatch_key.impl_line(r) for r in regs]
-    return "\n".join(out)
+        lines = [register_dispatch_key.wrapper(r) for r in regs]
+        lines += [register_dispatch_key.impl_line(r) for r in regs]
+        out[str(key)] = "\n".join(lines)
+    return out
+
+
+def changed_lines(before: str, after: str) -> str:
+    """The changes from `before` to `after`: each distinct hunk of a context-free
+    unified diff once, with how many times it occurs (`@@ 3x`)."""
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    hunks: dict[str, int] = {}
+    body: list[str] = []
+    for line in [*diff, "@@"]:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if body:
+                key = "\n".join(body)
+                hunks[key] = hunks.get(key, 0) + 1
+            body = []
+        else:
+            body.append(line)
+    return "\n".join(f"@@ {n}x\n{hunk}" for hunk, n in hunks.items())
 
 
 class TestStructuredGolden(expecttest.TestCase):
@@ -130,10 +151,11 @@ struct structured_hypot_out : public at_mini::meta::structured_hypot {
         )
 
     def test_wrappers(self) -> None:
+        # The CPU wrappers in full; the other keys as what they change in them.
+        self.assertEqual(set(registrations()), {"CPU", "CUDA", "Meta"})
         self.assertExpectedInline(
-            registrations(),
+            registrations()["CPU"],
             """\
-[CPU]
 struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
   void set_output_strided(
       int64_t output_idx,
@@ -249,370 +271,127 @@ at::Tensor& wrapper_CPU_hypot_out(const at::Tensor& self, const at::Tensor& othe
 }
 m.impl("hypot", TORCH_FN(wrapper_CPU_hypot));
 m.impl("hypot_", TORCH_FN(wrapper_CPU_hypot_));
-m.impl("hypot.out", TORCH_FN(wrapper_CPU_hypot_out));
-[CUDA]
-struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    auto current_device = guard_.current_device();
-    if (C10_UNLIKELY(current_device.has_value())) {
-      TORCH_INTERNAL_ASSERT(
-          *current_device == options.device(),
-          "structured kernels don't support multi-device outputs");
-    } else {
-      guard_.reset_device(options.device());
-    }
-    outputs_[output_idx] = create_out(sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    auto current_device = guard_.current_device();
-    if (C10_UNLIKELY(current_device.has_value())) {
-      TORCH_INTERNAL_ASSERT(
-          *current_device == options.device(),
-          "structured kernels don't support multi-device outputs");
-    } else {
-      guard_.reset_device(options.device());
-    }
-    outputs_[output_idx] = create_out(sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return outputs_[output_idx];
-  }
-  std::array<at::Tensor, 1> outputs_;
-  c10::OptionalDeviceGuard guard_;
-};
-
-at::Tensor wrapper_CUDA_hypot(const at::Tensor& self, const at::Tensor& other) {
-  std::optional<c10::Device> common_device = std::nullopt;
-  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot", "self");
-  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot", "other");
-  structured_hypot_out_functional op;
-  op.meta(self, other);
-  op.impl(self, other, op.outputs_[0]);
-  return std::move(op.outputs_[0]);
-}
-struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
-  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    auto current_device = guard_.current_device();
-    if (C10_UNLIKELY(current_device.has_value())) {
-      TORCH_INTERNAL_ASSERT(
-          *current_device == options.device(),
-          "structured kernels don't support multi-device outputs");
-    } else {
-      guard_.reset_device(options.device());
-    }
-    const auto& out = outputs_[output_idx].get();
-    check_inplace(out, sizes, options);
-    auto proxy = maybe_create_proxy(out, sizes, strides, options);
-    if (C10_UNLIKELY(proxy.has_value())) {
-      proxy_outputs_[output_idx] = std::move(proxy).value();
-    }
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    auto current_device = guard_.current_device();
-    if (C10_UNLIKELY(current_device.has_value())) {
-      TORCH_INTERNAL_ASSERT(
-          *current_device == options.device(),
-          "structured kernels don't support multi-device outputs");
-    } else {
-      guard_.reset_device(options.device());
-    }
-    const auto& out = outputs_[output_idx].get();
-    check_inplace(out, sizes, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
-                                                  : outputs_[output_idx].get();
-  }
-  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
-  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
-  c10::OptionalDeviceGuard guard_;
-};
-
-at::Tensor& wrapper_CUDA_hypot_(at::Tensor& self, const at::Tensor& other) {
-  std::optional<c10::Device> common_device = std::nullopt;
-  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot_", "self");
-  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot_", "other");
-  structured_hypot_out_inplace op(self);
-  op.meta(self, other);
-  op.impl(self, other, op.maybe_get_output(0));
-  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
-  return self;
-}
-struct structured_hypot_out_out final : public at_mini::native::structured_hypot_out {
-  explicit structured_hypot_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    auto current_device = guard_.current_device();
-    if (C10_UNLIKELY(current_device.has_value())) {
-      TORCH_INTERNAL_ASSERT(
-          *current_device == options.device(),
-          "structured kernels don't support multi-device outputs");
-    } else {
-      guard_.reset_device(options.device());
-    }
-    const auto& out = outputs_[output_idx].get();
-    resize_out(out, sizes, strides, options);
-    auto proxy = maybe_create_proxy(out, sizes, strides, options);
-    if (C10_UNLIKELY(proxy.has_value())) {
-      proxy_outputs_[output_idx] = std::move(proxy).value();
-    }
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    auto current_device = guard_.current_device();
-    if (C10_UNLIKELY(current_device.has_value())) {
-      TORCH_INTERNAL_ASSERT(
-          *current_device == options.device(),
-          "structured kernels don't support multi-device outputs");
-    } else {
-      guard_.reset_device(options.device());
-    }
-    const auto& out = outputs_[output_idx].get();
-    resize_out(out, sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
-                                                  : outputs_[output_idx].get();
-  }
-  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
-  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
-  c10::OptionalDeviceGuard guard_;
-};
-
-at::Tensor& wrapper_CUDA_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
-  std::optional<c10::Device> common_device = std::nullopt;
-  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot_out", "self");
-  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot_out", "other");
-  c10::impl::check_and_update_common_device(common_device, out, "wrapper_CUDA_hypot_out", "out");
-  structured_hypot_out_out op(out);
-  op.meta(self, other);
-  op.impl(self, other, op.maybe_get_output(0));
-  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
-  return out;
-}
-m.impl("hypot", TORCH_FN(wrapper_CUDA_hypot));
-m.impl("hypot_", TORCH_FN(wrapper_CUDA_hypot_));
-m.impl("hypot.out", TORCH_FN(wrapper_CUDA_hypot_out));
-[Meta]
-struct structured_hypot_meta_functional final : public at_mini::meta::structured_hypot {
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    outputs_[output_idx] = create_out(sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    outputs_[output_idx] = create_out(sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return outputs_[output_idx];
-  }
-  std::array<at::Tensor, 1> outputs_;
-};
-
-at::Tensor wrapper_Meta_hypot(const at::Tensor& self, const at::Tensor& other) {
-  structured_hypot_meta_functional op;
-  op.meta(self, other);
-  return std::move(op.outputs_[0]);
-}
-struct structured_hypot_meta_inplace final : public at_mini::meta::structured_hypot {
-  explicit structured_hypot_meta_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    check_inplace(out, sizes, options);
-    auto proxy = maybe_create_proxy(out, sizes, strides, options);
-    if (C10_UNLIKELY(proxy.has_value())) {
-      proxy_outputs_[output_idx] = std::move(proxy).value();
-    }
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    check_inplace(out, sizes, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
-                                                  : outputs_[output_idx].get();
-  }
-  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
-  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
-};
-
-at::Tensor& wrapper_Meta_hypot_(at::Tensor& self, const at::Tensor& other) {
-  structured_hypot_meta_inplace op(self);
-  op.meta(self, other);
-  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
-  return self;
-}
-struct structured_hypot_meta_out final : public at_mini::meta::structured_hypot {
-  explicit structured_hypot_meta_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    resize_out(out, sizes, strides, options);
-    auto proxy = maybe_create_proxy(out, sizes, strides, options);
-    if (C10_UNLIKELY(proxy.has_value())) {
-      proxy_outputs_[output_idx] = std::move(proxy).value();
-    }
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    resize_out(out, sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
-                                                  : outputs_[output_idx].get();
-  }
-  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
-  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
-};
-
-at::Tensor& wrapper_Meta_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
-  structured_hypot_meta_out op(out);
-  op.meta(self, other);
-  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
-  return out;
-}
-m.impl("hypot", TORCH_FN(wrapper_Meta_hypot));
-m.impl("hypot_", TORCH_FN(wrapper_Meta_hypot_));
-m.impl("hypot.out", TORCH_FN(wrapper_Meta_hypot_out));""",
+m.impl("hypot.out", TORCH_FN(wrapper_CPU_hypot_out));""",
         )
 
-    def test_cpu_helpers(self) -> None:
+    def test_cuda_wrappers_add_device_guards(self) -> None:
+        regs = registrations()
         self.assertExpectedInline(
-            structured.helpers(register_dispatch_key.DispatchKey.CPU),
+            changed_lines(regs["CPU"], regs["CUDA"]),
             """\
-C10_DIAGNOSTIC_PUSH_AND_IGNORED_IF_DEFINED("-Wunused-function")
-// The output of a functional call: contiguous when meta() gives no strides.
-at::Tensor create_out(
-    at::IntArrayRef sizes, at::IntArrayRef strides, const at::TensorOptions& options) {
-  if (strides.empty()) {
-    return at::detail::empty_cpu(sizes, options);
-  }
-  return at::detail::empty_strided_cpu(sizes, strides, options);
-}
+@@ 6x
++    auto current_device = guard_.current_device();
++    if (C10_UNLIKELY(current_device.has_value())) {
++      TORCH_INTERNAL_ASSERT(
++          *current_device == options.device(),
++          "structured kernels don't support multi-device outputs");
++    } else {
++      guard_.reset_device(options.device());
++    }
+@@ 3x
++  c10::OptionalDeviceGuard guard_;
+@@ 1x
+-at::Tensor wrapper_CPU_hypot(const at::Tensor& self, const at::Tensor& other) {
++at::Tensor wrapper_CUDA_hypot(const at::Tensor& self, const at::Tensor& other) {
++  std::optional<c10::Device> common_device = std::nullopt;
++  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot", "self");
++  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot", "other");
+@@ 1x
+-at::Tensor& wrapper_CPU_hypot_(at::Tensor& self, const at::Tensor& other) {
++at::Tensor& wrapper_CUDA_hypot_(at::Tensor& self, const at::Tensor& other) {
++  std::optional<c10::Device> common_device = std::nullopt;
++  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot_", "self");
++  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot_", "other");
+@@ 1x
+-at::Tensor& wrapper_CPU_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
++at::Tensor& wrapper_CUDA_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
++  std::optional<c10::Device> common_device = std::nullopt;
++  c10::impl::check_and_update_common_device(common_device, self, "wrapper_CUDA_hypot_out", "self");
++  c10::impl::check_and_update_common_device(common_device, other, "wrapper_CUDA_hypot_out", "other");
++  c10::impl::check_and_update_common_device(common_device, out, "wrapper_CUDA_hypot_out", "out");
+@@ 1x
+-m.impl("hypot", TORCH_FN(wrapper_CPU_hypot));
+-m.impl("hypot_", TORCH_FN(wrapper_CPU_hypot_));
+-m.impl("hypot.out", TORCH_FN(wrapper_CPU_hypot_out));
++m.impl("hypot", TORCH_FN(wrapper_CUDA_hypot));
++m.impl("hypot_", TORCH_FN(wrapper_CUDA_hypot_));
++m.impl("hypot.out", TORCH_FN(wrapper_CUDA_hypot_out));""",
+        )
 
-// out=: dtype and device must match; resize_output resizes (and warns when a
-// non-empty out changes shape); only a resized out takes meta()'s strides.
-void resize_out(
-    const at::Tensor& out,
-    at::IntArrayRef sizes,
-    at::IntArrayRef strides,
-    const at::TensorOptions& options) {
-  TORCH_CHECK(
-      options.dtype() == out.dtype(),
-      "Expected out tensor to have dtype ", options.dtype(), ", but got ", out.dtype(),
-      " instead");
-  TORCH_CHECK(
-      options.device() == out.device(),
-      "Expected out tensor to have device ", options.device(), ", but got ", out.device(),
-      " instead");
-  if (!at::native::resize_output(out, sizes)) {
-    return; // not resized: out keeps its own strides
-  }
-  if (!strides.empty()) {
-    TORCH_INTERNAL_ASSERT(!options.memory_format_opt().has_value());
-    out.as_strided_(sizes, strides);
-  } else if (options.memory_format_opt().has_value()) {
-    out.unsafeGetTensorImpl()->empty_tensor_restride(*options.memory_format_opt());
-  }
-}
+    def test_meta_wrappers_run_meta_only(self) -> None:
+        regs = registrations()
+        self.assertExpectedInline(
+            changed_lines(regs["CPU"], regs["Meta"]),
+            """\
+@@ 1x
+-struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
++struct structured_hypot_meta_functional final : public at_mini::meta::structured_hypot {
+@@ 6x
+-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
++    at_mini::meta::structured_hypot::set_output_raw_strided(output_idx, sizes, strides, options);
+@@ 1x
+-at::Tensor wrapper_CPU_hypot(const at::Tensor& self, const at::Tensor& other) {
+-  structured_hypot_out_functional op;
++at::Tensor wrapper_Meta_hypot(const at::Tensor& self, const at::Tensor& other) {
++  structured_hypot_meta_functional op;
+@@ 1x
+-  op.impl(self, other, op.outputs_[0]);
+@@ 1x
+-struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
+-  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
++struct structured_hypot_meta_inplace final : public at_mini::meta::structured_hypot {
++  explicit structured_hypot_meta_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+@@ 1x
+-at::Tensor& wrapper_CPU_hypot_(at::Tensor& self, const at::Tensor& other) {
+-  structured_hypot_out_inplace op(self);
++at::Tensor& wrapper_Meta_hypot_(at::Tensor& self, const at::Tensor& other) {
++  structured_hypot_meta_inplace op(self);
+@@ 2x
+-  op.impl(self, other, op.maybe_get_output(0));
+@@ 1x
+-struct structured_hypot_out_out final : public at_mini::native::structured_hypot_out {
+-  explicit structured_hypot_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
++struct structured_hypot_meta_out final : public at_mini::meta::structured_hypot {
++  explicit structured_hypot_meta_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+@@ 1x
+-at::Tensor& wrapper_CPU_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
+-  structured_hypot_out_out op(out);
++at::Tensor& wrapper_Meta_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
++  structured_hypot_meta_out op(out);
+@@ 1x
+-m.impl("hypot", TORCH_FN(wrapper_CPU_hypot));
+-m.impl("hypot_", TORCH_FN(wrapper_CPU_hypot_));
+-m.impl("hypot.out", TORCH_FN(wrapper_CPU_hypot_out));
++m.impl("hypot", TORCH_FN(wrapper_Meta_hypot));
++m.impl("hypot_", TORCH_FN(wrapper_Meta_hypot_));
++m.impl("hypot.out", TORCH_FN(wrapper_Meta_hypot_out));""",
+        )
 
-// In-place: self must already be what meta() computed.
-void check_inplace(
-    const at::Tensor& self, at::IntArrayRef sizes, const at::TensorOptions& options) {
-  TORCH_CHECK(
-      options.dtype() == self.dtype(),
-      "Bad in-place call: input tensor dtype ", self.dtype(), " and output tensor dtype ",
-      options.dtype(), " should match");
-  TORCH_CHECK(
-      options.device() == self.device(),
-      "Bad in-place call: input tensor device ", self.device(), " and output tensor device ",
-      options.device(), " should match");
-  TORCH_CHECK(
-      sizes == self.sizes(),
-      "Bad in-place call: input tensor size ", self.sizes(), " and output tensor size ",
-      sizes, " should match");
-}
-
-// A stand-in output when the given one has other strides than meta() asks for.
-std::optional<at::Tensor> maybe_create_proxy(
-    const at::Tensor& out,
-    at::IntArrayRef sizes,
-    at::IntArrayRef strides,
-    const at::TensorOptions& options) {
-  if (out.strides() == strides) {
-    return std::nullopt;
-  }
-  return at::detail::empty_strided_cpu(sizes, strides, options);
-}
-C10_DIAGNOSTIC_POP()""",
+    def test_helpers_allocate_per_backend(self) -> None:
+        # The helpers' text is templates/macros/structured.cpp; what depends on
+        # the key is how they allocate.
+        lines: list[str] = []
+        for key in (DispatchKey.CPU, DispatchKey.CUDA, DispatchKey.Meta):
+            text = structured.helpers(key)
+            for name in ("create_out(", "resize_out(", "check_inplace(", "maybe_create_proxy("):
+                self.assertIn(name, text, key)
+            lines.append(f"[{key}]")
+            lines += [line.strip() for line in text.splitlines() if "return at::" in line]
+        self.assertExpectedInline(
+            "\n".join(lines),
+            """\
+[CPU]
+return at::detail::empty_cpu(sizes, options);
+return at::detail::empty_strided_cpu(sizes, strides, options);
+return at::detail::empty_strided_cpu(sizes, strides, options);
+[CUDA]
+return at::empty(sizes, options);
+return at::empty_strided(sizes, strides, options);
+return at::empty_strided(sizes, strides, options);
+[Meta]
+return at::detail::empty_meta(sizes, options.device(at::kMeta));
+return at::detail::empty_strided_meta(sizes, strides, options.device(at::kMeta));
+return at::detail::empty_strided_meta(sizes, strides, options.device(at::kMeta));""",
         )
 
 
