@@ -189,6 +189,25 @@ def test_tasks_still_apply_after_a_new_op(scratch_ops: Result) -> None:
         assert not broken, f"after new-op {op.name}, these tasks no longer apply: {broken}"
 
 
+def test_every_task_applies_off_a_task_branch(scratch_ops: Result) -> None:
+    # On main (and in CI) every task's patches must apply: a refactor that moves
+    # the code a solution patches breaks that task (./kit dev verify would say
+    # so only after a 25-minute run). On a task branch the learner's own edits
+    # may keep some patches from applying: not the learner's problem.
+    branch = subprocess.run(
+        ["git", "symbolic-ref", "--quiet", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if branch.startswith("task/"):
+        pytest.skip(f"on task branch {branch}: other tasks' patches need not apply here")
+    wt = scratch_ops.wt
+    broken = {t: why for t in task_ids(wt) if (why := applies(wt, scratch_ops.base, t))}
+    assert not broken, f"these tasks' patches no longer apply to HEAD: {broken}"
+
+
 @pytest.mark.slow
 def test_goldens_pass_after_a_new_op(scratch_ops: Result) -> None:
     env = {
