@@ -72,6 +72,12 @@ def registrations() -> dict[str, str]:
     return out
 
 
+def cpu_wrappers() -> dict[str, str]:
+    """Overload name -> its CPU wrapper."""
+    regs = register_dispatch_key.registrations(FNS)[DispatchKey.CPU]
+    return {str(r.f.func.name): register_dispatch_key.wrapper(r) for r in regs}
+
+
 def changed_lines(before: str, after: str) -> str:
     """The changes from `before` to `after`: each distinct hunk of a context-free
     unified diff once, with how many times it occurs (`@@ 3x`)."""
@@ -151,10 +157,12 @@ struct structured_hypot_out : public at_mini::meta::structured_hypot {
         )
 
     def test_wrappers(self) -> None:
-        # The CPU wrappers in full; the other keys as what they change in them.
+        # The functional CPU wrapper in full; the in-place one, out= and the
+        # other keys as what they change.
         self.assertEqual(set(registrations()), {"CPU", "CUDA", "Meta"})
+        self.assertEqual(list(cpu_wrappers()), ["hypot", "hypot_", "hypot.out"])
         self.assertExpectedInline(
-            registrations()["CPU"],
+            cpu_wrappers()["hypot"],
             """\
 struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
   void set_output_strided(
@@ -186,92 +194,73 @@ at::Tensor wrapper_CPU_hypot(const at::Tensor& self, const at::Tensor& other) {
   op.meta(self, other);
   op.impl(self, other, op.outputs_[0]);
   return std::move(op.outputs_[0]);
-}
-struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
-  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    check_inplace(out, sizes, options);
-    auto proxy = maybe_create_proxy(out, sizes, strides, options);
-    if (C10_UNLIKELY(proxy.has_value())) {
-      proxy_outputs_[output_idx] = std::move(proxy).value();
-    }
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    check_inplace(out, sizes, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
-                                                  : outputs_[output_idx].get();
-  }
-  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
-  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
-};
+}""",
+        )
 
-at::Tensor& wrapper_CPU_hypot_(at::Tensor& self, const at::Tensor& other) {
-  structured_hypot_out_inplace op(self);
-  op.meta(self, other);
-  op.impl(self, other, op.maybe_get_output(0));
-  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
-  return self;
-}
-struct structured_hypot_out_out final : public at_mini::native::structured_hypot_out {
-  explicit structured_hypot_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-  void set_output_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    resize_out(out, sizes, strides, options);
-    auto proxy = maybe_create_proxy(out, sizes, strides, options);
-    if (C10_UNLIKELY(proxy.has_value())) {
-      proxy_outputs_[output_idx] = std::move(proxy).value();
-    }
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  void set_output_raw_strided(
-      int64_t output_idx,
-      at::IntArrayRef sizes,
-      at::IntArrayRef strides,
-      at::TensorOptions options) override {
-    const auto& out = outputs_[output_idx].get();
-    resize_out(out, sizes, strides, options);
-    // The parent last: it reads the output back through maybe_get_output().
-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
-  }
-  const at::Tensor& maybe_get_output(int64_t output_idx) override {
-    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
-                                                  : outputs_[output_idx].get();
-  }
-  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
-  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
-};
+    def test_inplace_wrapper_checks_self(self) -> None:
+        w = cpu_wrappers()
+        self.assertExpectedInline(
+            changed_lines(w["hypot"], w["hypot_"]),
+            """\
+@@ 1x
+-struct structured_hypot_out_functional final : public at_mini::native::structured_hypot_out {
++struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
++  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+@@ 1x
+-    outputs_[output_idx] = create_out(sizes, strides, options);
++    const auto& out = outputs_[output_idx].get();
++    check_inplace(out, sizes, options);
++    auto proxy = maybe_create_proxy(out, sizes, strides, options);
++    if (C10_UNLIKELY(proxy.has_value())) {
++      proxy_outputs_[output_idx] = std::move(proxy).value();
++    }
+@@ 1x
+-    outputs_[output_idx] = create_out(sizes, strides, options);
++    const auto& out = outputs_[output_idx].get();
++    check_inplace(out, sizes, options);
+@@ 1x
+-    return outputs_[output_idx];
++    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
++                                                  : outputs_[output_idx].get();
+@@ 1x
+-  std::array<at::Tensor, 1> outputs_;
++  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
++  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+@@ 1x
+-at::Tensor wrapper_CPU_hypot(const at::Tensor& self, const at::Tensor& other) {
+-  structured_hypot_out_functional op;
++at::Tensor& wrapper_CPU_hypot_(at::Tensor& self, const at::Tensor& other) {
++  structured_hypot_out_inplace op(self);
+@@ 1x
+-  op.impl(self, other, op.outputs_[0]);
+-  return std::move(op.outputs_[0]);
++  op.impl(self, other, op.maybe_get_output(0));
++  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
++  return self;""",
+        )
 
-at::Tensor& wrapper_CPU_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
-  structured_hypot_out_out op(out);
-  op.meta(self, other);
-  op.impl(self, other, op.maybe_get_output(0));
-  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
-  return out;
-}
-m.impl("hypot", TORCH_FN(wrapper_CPU_hypot));
-m.impl("hypot_", TORCH_FN(wrapper_CPU_hypot_));
-m.impl("hypot.out", TORCH_FN(wrapper_CPU_hypot_out));""",
+    def test_out_wrapper_resizes_out(self) -> None:
+        # out= is the in-place wrapper with resize_out for check_inplace.
+        w = cpu_wrappers()
+        self.assertExpectedInline(
+            changed_lines(w["hypot_"], w["hypot.out"]),
+            """\
+@@ 1x
+-struct structured_hypot_out_inplace final : public at_mini::native::structured_hypot_out {
+-  explicit structured_hypot_out_inplace(at::Tensor& out0) : outputs_{std::ref(out0)} {}
++struct structured_hypot_out_out final : public at_mini::native::structured_hypot_out {
++  explicit structured_hypot_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+@@ 2x
+-    check_inplace(out, sizes, options);
++    resize_out(out, sizes, strides, options);
+@@ 1x
+-at::Tensor& wrapper_CPU_hypot_(at::Tensor& self, const at::Tensor& other) {
+-  structured_hypot_out_inplace op(self);
++at::Tensor& wrapper_CPU_hypot_out(const at::Tensor& self, const at::Tensor& other, at::Tensor& out) {
++  structured_hypot_out_out op(out);
+@@ 1x
+-  return self;
++  return out;""",
         )
 
     def test_cuda_wrappers_add_device_guards(self) -> None:
