@@ -11,8 +11,10 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from tools.common.errors import KitError
 
-class ApiFailure(Exception):
+
+class ApiFailure(KitError):
     """A request that got no usable answer.
 
     `status` is the HTTP status (0: the API was not reached; 200: the answer

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tools.common.errors import KitError
 from tools.lint.files import cpp_files, repo_files
 from tools.lint.finding import Finding
 
@@ -26,7 +27,7 @@ CLANG_LINE = re.compile(
 )
 
 
-class ToolMissing(Exception):
+class ToolMissing(KitError):
     pass
 
 

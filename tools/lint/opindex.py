@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from tools.common.errors import KitError
 from torchgen_mini.diagnostics import Diagnostic
 from torchgen_mini.model import DispatchKey, NativeFunction, SchemaKind
 from torchgen_mini.native_yaml import parse_native_yaml_text
@@ -33,7 +34,7 @@ Reader = Callable[[str], "set[str] | None"]
 KIND_RANK = {SchemaKind.functional: 0, SchemaKind.inplace: 1, SchemaKind.out: 2}
 
 
-class YamlError(Exception):
+class YamlError(KitError):
     """The YAML text does not load as a list of entries; `diagnostic` says where and why."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:

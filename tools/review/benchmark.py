@@ -35,6 +35,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tools.common.errors import KitError
 from tools.review.comments import Review
 from tools.review.context import dict_context
 from tools.review.engine import run_rules
@@ -45,7 +46,7 @@ LOCK = "/tmp/aten-mini-build.lock"
 LINT_LINE = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?:\d+:)?\s*(?P<rest>.*)$")
 
 
-class CaseError(Exception):
+class CaseError(KitError):
     """A case does not apply to the base (its anchor is gone): the corpus must be updated."""
 
 

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from tools.common.errors import KitError
+
 MAX_COMMENTS = 200
 MAX_TEXT = 4000
 MAX_PATH = 1000
@@ -38,7 +40,7 @@ class Severity(StrEnum):
 SEVERITY_ORDER = {Severity.BLOCKING: 0, Severity.SUGGESTION: 1, Severity.NIT: 2}
 
 
-class ReviewFormatError(Exception):
+class ReviewFormatError(KitError):
     pass
 
 

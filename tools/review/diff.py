@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
+from tools.common.errors import KitError
+
 MAX_LINES = 20_000
 
 
-class DiffError(Exception):
+class DiffError(KitError):
     pass
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tools.common import github
+from tools.common.errors import KitError
 from tools.review.render import INLINE_MARKER, MARKER, inline_body, markdown
 from tools.review.validate import DiffFile, SafeReview, check_places, parse_patch
 
@@ -34,7 +35,7 @@ PER_PAGE = 100
 MAX_PAGES = 30
 
 
-class GitHubError(Exception):
+class GitHubError(KitError):
     def __init__(self, method: str, path: str, status: int, message: str) -> None:
         super().__init__(f"GitHub API {method} {path} returned {status}: {message}")
         self.status = status

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tools.common.errors import KitError
 from tools.lint import opindex
 from tools.review.render import CODE_SPAN, code_text, escape_md, md_message
 from tools.review.rules import RULES
@@ -37,7 +38,7 @@ SLOT = re.compile(r"\$\{([a-z_]+)(?::(text|int))?\}")
 MAX_SLOT = 500
 
 
-class TemplateError(Exception):
+class TemplateError(KitError):
     pass
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from tools.common.errors import KitError
 from tools.review.comments import Comment, Review
 from tools.review.messages import CATALOG, TemplateError, render_message
 from tools.review.render import code_text, md_code
@@ -39,7 +40,7 @@ ERROR = re.compile(r"^rule ([a-z0-9-]+) failed: ([A-Za-z_][A-Za-z0-9_.]{0,80}):"
 MAX_INLINE = 50
 
 
-class ArtifactError(Exception):
+class ArtifactError(KitError):
     """The review artifact cannot be posted; the message says why, in one line."""
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.common import github
+from tools.common.errors import KitError
 from tools.taskkit import results
 from tools.taskkit.spec import ID_PATTERN
 
@@ -109,7 +110,7 @@ def render(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-class PostError(Exception):
+class PostError(KitError):
     pass
 
 

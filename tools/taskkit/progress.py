@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.common.console import info
+from tools.common.errors import KitError
 from tools.taskkit.gitrepo import timestamp
 
 PROGRESS_FILE = Path(".kit") / "progress.json"
@@ -34,7 +35,7 @@ class TaskProgress:
     backups: list[str] = field(default_factory=list)
 
 
-class CorruptProgress(ValueError):
+class CorruptProgress(KitError, ValueError):
     pass
 
 
