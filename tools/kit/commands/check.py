@@ -100,11 +100,20 @@ def _passed_ids(s: Session) -> set[str]:
     return {t.id for t in s.tasks if s.progress.peek(t.id).status == "passed"}
 
 
-def check_task(s: Session, task: Task, *, build: bool, json_path: Path | None = None) -> bool:
+def check_task(
+    s: Session,
+    task: Task,
+    *,
+    build: bool,
+    json_path: Path | None = None,
+    instead_of_hint: str | None = None,
+) -> bool:
     """Run the task's checks in the checkout, print the report; True when it passes.
 
     The verdict is the results document's (tools/taskkit/results.py), written
-    to `json_path` when given: what CI posts is what decided here.
+    to `json_path` when given: what CI posts is what decided here. A failure
+    spends the task's next hint, unless `instead_of_hint` gives the line to show
+    in its place (`./kit watch`: Note [watch spends no hints]).
     """
     base = task_base(s.root, task)
     results = run_plan(s.root, check_plan(s.root, task, build=build), base, say=info)
@@ -115,7 +124,9 @@ def check_task(s: Session, task: Task, *, build: bool, json_path: Path | None = 
             out.print(f"[dim]note: {r.check.name}: {r.output}[/]")
     failed = checks_mod.first_failure(results)
     ok = checks_mod.passed(results)
-    hint = _next_hint(s, task) if not ok and failed is not None else None
+    hint = None
+    if not ok and failed is not None:
+        hint = instead_of_hint if instead_of_hint is not None else _next_hint(s, task)
     if ok:
         _mark_passed(s, task)
     elif failed is not None and hint is not None:

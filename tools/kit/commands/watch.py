@@ -17,16 +17,14 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.common.console import error, info
 from tools.common.errors import KitError
 from tools.common.git import git, run_git
-from tools.kit.commands import check
 from tools.kit.commands.check import check_task
-from tools.taskkit.session import Session, console, open_session
+from tools.taskkit.session import console, open_session
 from tools.taskkit.spec import Task
 
 NAME = "watch"
@@ -207,29 +205,13 @@ def test_round(root: Path, paths: Iterable[str], build: bool) -> bool:
 # `./kit check` reveals the next hint whenever a check fails; watch runs the
 # check on every save, so it would hand out a task's hints one by one while
 # the learner is still typing. In watch the failure report says where the
-# next hint is instead, and the hint count in .kit/progress.json is untouched.
-# (check_task has no switch for this, so watch swaps check's hint function for
-# the duration of its run; test/cli/test_watch.py holds it to that.)
+# next hint is instead (check_task's `instead_of_hint`), and the hint count in
+# .kit/progress.json is untouched.
 NO_HINT = "a hint, when you want one: `./kit hint` (watch never shows one by itself)"
 
 
-def _no_hint(s: Session, task: Task) -> str:
-    return NO_HINT
-
-
-@contextmanager
-def no_hints() -> Iterator[None]:
-    saved = check._next_hint
-    check._next_hint = _no_hint
-    try:
-        yield
-    finally:
-        check._next_hint = saved
-
-
 def check_round(root: Path, task: Task, build: bool) -> bool:
-    with no_hints():
-        return check_task(open_session(root), task, build=build)
+    return check_task(open_session(root), task, build=build, instead_of_hint=NO_HINT)
 
 
 # Note [Polling]
