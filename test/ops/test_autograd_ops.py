@@ -10,6 +10,8 @@ catch a wrong formula. See Note [Gradcheck samples] there for what they run on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import torch
 from opinfo import checks
@@ -24,67 +26,51 @@ def grad_params(test: str, *flags: str) -> list[object]:
     return op_params(test, dtypes=torch.float64, only=lambda op: all(getattr(op, f) for f in flags))
 
 
-@pytest.mark.parametrize("op, device, dtype", grad_params("test_gradcheck", "supports_autograd"))
-def test_gradcheck(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_gradcheck(op, device, dtype)
+Check = Callable[[OpInfo, str, torch.dtype], None]
 
 
-@pytest.mark.parametrize(
-    "op, device, dtype", grad_params("test_gradgradcheck", "supports_gradgrad")
+def generic_test(name: str, check: Check, *flags: str) -> Callable[..., None]:
+    """The test `name`: `check` on every float64 OpInfo that has all of `flags`.
+
+    One line per test below instead of one function each; the test ids stay
+    `<name>[<op>-<device>-float64]`, which DecorateInfo entries refer to.
+    """
+
+    @pytest.mark.parametrize("op, device, dtype", grad_params(name, *flags))
+    def test(op: OpInfo, device: str, dtype: torch.dtype) -> None:
+        check(op, device, dtype)
+
+    test.__name__ = test.__qualname__ = name
+    return test
+
+
+test_gradcheck = generic_test("test_gradcheck", checks.check_gradcheck, "supports_autograd")
+test_gradgradcheck = generic_test(
+    "test_gradgradcheck", checks.check_gradgradcheck, "supports_gradgrad"
 )
-def test_gradgradcheck(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_gradgradcheck(op, device, dtype)
-
-
-@pytest.mark.parametrize(
-    "op, device, dtype",
-    grad_params("test_inplace_grad", "supports_autograd", "supports_inplace"),
+test_inplace_grad = generic_test(
+    "test_inplace_grad", checks.check_inplace_grad, "supports_autograd", "supports_inplace"
 )
-def test_inplace_grad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_inplace_grad(op, device, dtype)
-
-
-@pytest.mark.parametrize(
-    "op, device, dtype",
-    grad_params("test_out_requires_grad", "supports_autograd", "supports_out"),
+test_out_requires_grad = generic_test(
+    "test_out_requires_grad", checks.check_out_requires_grad, "supports_autograd", "supports_out"
 )
-def test_out_requires_grad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_out_requires_grad(op, device, dtype)
-
 
 # Forward-mode AD: see Note [Forward AD checks] in test/opinfo/checks.py.
 
-
-@pytest.mark.parametrize("op, device, dtype", grad_params("test_forward_ad", "supports_forward_ad"))
-def test_forward_ad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_forward_ad(op, device, dtype)
-
-
-@pytest.mark.parametrize("op, device, dtype", grad_params("test_jacfwd", "supports_forward_ad"))
-def test_jacfwd(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_jacfwd(op, device, dtype)
-
-
-@pytest.mark.parametrize(
-    "op, device, dtype", grad_params("test_fwd_over_rev", "supports_fwgrad_bwgrad")
+test_forward_ad = generic_test("test_forward_ad", checks.check_forward_ad, "supports_forward_ad")
+test_jacfwd = generic_test("test_jacfwd", checks.check_jacfwd, "supports_forward_ad")
+test_fwd_over_rev = generic_test(
+    "test_fwd_over_rev", checks.check_fwd_over_rev, "supports_fwgrad_bwgrad"
 )
-def test_fwd_over_rev(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_fwd_over_rev(op, device, dtype)
-
-
-@pytest.mark.parametrize(
-    "op, device, dtype",
-    grad_params("test_inplace_forward_ad", "supports_forward_ad", "supports_inplace"),
+test_inplace_forward_ad = generic_test(
+    "test_inplace_forward_ad",
+    checks.check_inplace_forward_ad,
+    "supports_forward_ad",
+    "supports_inplace",
 )
-def test_inplace_forward_ad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_inplace_forward_ad(op, device, dtype)
-
-
-@pytest.mark.parametrize(
-    "op, device, dtype", grad_params("test_out_forward_ad", "supports_autograd", "supports_out")
+test_out_forward_ad = generic_test(
+    "test_out_forward_ad", checks.check_out_forward_ad, "supports_autograd", "supports_out"
 )
-def test_out_forward_ad(op: OpInfo, device: str, dtype: torch.dtype) -> None:
-    checks.check_out_forward_ad(op, device, dtype)
 
 
 @pytest.mark.parametrize(
