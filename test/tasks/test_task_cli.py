@@ -240,7 +240,7 @@ $ ./kit check  (exit 1)
 note: ./kit lint (the linters CI runs): this checkout has no `./kit lint` yet, so it was not run
 note: review bot on your commits: this checkout has no `./kit review` yet, so it was not run
 -- failing check: pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests --
-(declared at tools/tasks/01-fix-greeting/task.yaml:9; the last lines of its output follow)
+(declared at tools/tasks/01-fix-greeting/task.yaml:10; the last lines of its output follow)
 F [100%]
 ============================================= FAILURES =============================================
 ____________________________________________ test_greet ____________________________________________

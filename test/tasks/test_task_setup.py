@@ -38,7 +38,8 @@ TASK_YAML = f"""\
 id: {TASK}
 title: double() is off by one
 difficulty: easy
-topics: [fixture]
+track: foundations
+topics: [bug fix]
 prerequisites: []
 files: [calc.py]
 checks:

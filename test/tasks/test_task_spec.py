@@ -21,6 +21,7 @@ GOOD = """\
 id: 07-good-task
 title: A good task
 difficulty: easy
+track: foundations
 topics: [docs]
 prerequisites: []
 files: [greet.py]
@@ -54,7 +55,7 @@ class TaskSpecTest(TestCase):
     def test_unknown_key_suggests_the_close_one(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("hints:", "hint:")),
-            """tools/tasks/07-good-task/task.yaml:10: unknown key 'hint' in task.yaml (did you mean 'hints'?)""",
+            """tools/tasks/07-good-task/task.yaml:11: unknown key 'hint' in task.yaml (did you mean 'hints'?)""",
         )
 
     def test_missing_key(self) -> None:
@@ -78,37 +79,80 @@ class TaskSpecTest(TestCase):
     def test_unknown_check_kind(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("kind: pytest", "kind: pytests")),
-            """tools/tasks/07-good-task/task.yaml:8: check kind 'pytests' must be one of: pytest, command, lint, review""",
+            """tools/tasks/07-good-task/task.yaml:9: check kind 'pytests' must be one of: pytest, command, lint, review""",
         )
 
     def test_lint_check_takes_no_args(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("kind: pytest", "kind: lint")),
-            """tools/tasks/07-good-task/task.yaml:9: a 'lint' check takes no 'args'""",
+            """tools/tasks/07-good-task/task.yaml:10: a 'lint' check takes no 'args'""",
         )
 
     def test_file_outside_the_repository(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("[greet.py]", "[../x.py]")),
-            """tools/tasks/07-good-task/task.yaml:6: file '../x.py' must be a path inside the repository, relative to its root""",
+            """tools/tasks/07-good-task/task.yaml:7: file '../x.py' must be a path inside the repository, relative to its root""",
         )
 
     def test_duplicate_key(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD + "title: again\n"),
-            """tools/tasks/07-good-task/task.yaml:12: duplicate key 'title' (first given on line 2)""",
+            """tools/tasks/07-good-task/task.yaml:13: duplicate key 'title' (first given on line 2)""",
         )
 
     def test_not_yaml(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("topics: [docs]", "topics: [docs")),
-            """tools/tasks/07-good-task/task.yaml:5: not valid YAML: did not find expected ',' or ']'""",
+            """tools/tasks/07-good-task/task.yaml:6: not valid YAML: did not find expected ',' or ']'""",
         )
 
     def test_no_hints(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("  - a hint\n", "")),
-            """tools/tasks/07-good-task/task.yaml:10: 'hints' must be a list of strings""",
+            """tools/tasks/07-good-task/task.yaml:11: 'hints' must be a list of strings""",
+        )
+
+    def test_topic_outside_the_vocabulary_suggests_the_close_one(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("topics: [docs]", "topics: [docs, Forward-AD]")),
+            """tools/tasks/07-good-task/task.yaml:5: topic 'Forward-AD' is not in the vocabulary (did you mean 'forward AD'?); the topics are TOPICS in tools/taskkit/vocab.py""",
+        )
+
+    def test_topic_far_from_every_word(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("topics: [docs]", "topics: [docs, knitting]")),
+            """tools/tasks/07-good-task/task.yaml:5: topic 'knitting' is not in the vocabulary; the topics are TOPICS in tools/taskkit/vocab.py""",
+        )
+
+    def test_topic_on_a_later_line_of_a_flow_list(self) -> None:
+        text = GOOD.replace("topics: [docs]", "topics: [docs,\n         pointwse]")
+        self.assertExpectedInline(
+            self.error_for(text),
+            """tools/tasks/07-good-task/task.yaml:6: topic 'pointwse' is not in the vocabulary (did you mean 'pointwise'?); the topics are TOPICS in tools/taskkit/vocab.py""",
+        )
+
+    def test_topic_twice(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("topics: [docs]", "topics: [docs, autograd, docs]")),
+            """tools/tasks/07-good-task/task.yaml:5: topic 'docs' is listed twice""",
+        )
+
+    def test_no_topics(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("topics: [docs]", "topics: []")),
+            """tools/tasks/07-good-task/task.yaml:5: 'topics' must name at least one topic""",
+        )
+
+    def test_unknown_track(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("track: foundations", "track: kernel")),
+            """tools/tasks/07-good-task/task.yaml:4: track 'kernel' is not a track (did you mean 'kernels'?); tracks: foundations, kernels, autograd, compiler-and-dispatcher, upstream-practice""",
+        )
+
+    def test_missing_track(self) -> None:
+        self.assertExpectedInline(
+            self.error_for(GOOD.replace("track: foundations\n", "")),
+            """tools/tasks/07-good-task/task.yaml:1: task.yaml has no 'track'""",
         )
 
     def test_every_task_of_this_checkout_loads(self) -> None:

@@ -5,7 +5,8 @@ Example (every key but `needs_build` is required)::
     id: 01-docs-cumsum-dtype        # must equal the directory name
     title: Document cumsum's dtype argument with a runnable example
     difficulty: easy                # easy | medium | hard
-    topics: [docs, doctest]
+    track: foundations              # one of TRACKS in tools/taskkit/vocab.py
+    topics: [docs]                  # words of TOPICS in tools/taskkit/vocab.py
     prerequisites: []               # ids of tasks to do first
     files: [python/aten_mini/_docs.py]   # files a solution is expected to touch
     needs_build: false              # true: ./kit check builds incrementally first
@@ -49,6 +50,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from tools.common.errors import KitError
+from tools.taskkit.vocab import TOPICS, TRACKS
 from torchgen_mini.diagnostics import Location, ParseError
 from torchgen_mini.yaml_loader import YList, YMap, load_yaml
 
@@ -62,6 +64,7 @@ _TASK_KEYS = (
     "id",
     "title",
     "difficulty",
+    "track",
     "topics",
     "prerequisites",
     "files",
@@ -88,6 +91,7 @@ class Task:
     id: str
     title: str
     difficulty: str
+    track: str
     topics: tuple[str, ...]
     prerequisites: tuple[str, ...]
     files: tuple[str, ...]
@@ -200,6 +204,38 @@ def _check_difficulty(r: _Reader) -> str:
     return value
 
 
+def _did_you_mean(word: str, known: tuple[str, ...]) -> str:
+    lowered = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+
+
+def _check_track(r: _Reader) -> str:
+    value = r.string("track")
+    if value not in TRACKS:
+        msg = f"track '{value}' is not a track{_did_you_mean(value, TRACKS)}; tracks: "
+        raise spec_error(r.file, r.line("track"), msg + ", ".join(TRACKS))
+    return value
+
+
+def _check_topics(r: _Reader) -> tuple[str, ...]:
+    topics = r.strings("topics")
+    if not topics:
+        raise spec_error(r.file, r.line("topics"), "'topics' must name at least one topic")
+    raw = r.data["topics"]
+    lines = raw.item_lines if isinstance(raw, YList) else [r.line("topics")] * len(topics)
+    for i, (topic, line) in enumerate(zip(topics, lines, strict=True)):
+        if topic not in TOPICS:
+            msg = (
+                f"topic '{topic}' is not in the vocabulary{_did_you_mean(topic, TOPICS)}; "
+                "the topics are TOPICS in tools/taskkit/vocab.py"
+            )
+            raise spec_error(r.file, line, msg)
+        if topic in topics[:i]:
+            raise spec_error(r.file, line, f"topic '{topic}' is listed twice")
+    return topics
+
+
 def _check_files(r: _Reader) -> tuple[str, ...]:
     files = r.strings("files")
     for f in files:
@@ -288,7 +324,8 @@ def _build_task(r: _Reader, directory: Path) -> Task:
         id=_check_id(r, directory),
         title=r.string("title"),
         difficulty=_check_difficulty(r),
-        topics=r.strings("topics"),
+        track=_check_track(r),
+        topics=_check_topics(r),
         prerequisites=r.strings("prerequisites"),
         files=_check_files(r),
         needs_build=r.boolean("needs_build"),
