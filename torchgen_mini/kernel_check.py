@@ -164,7 +164,8 @@ def _missing(
 
 def _missing_meta(out: NativeFunction, functional: str, siblings: list[Path]) -> Diagnostic:
     base, _, overload = functional.partition(".")
-    macro = f"TORCH_META_FUNC2({base}, {overload})" if overload else f"TORCH_META_FUNC({base})"
+    prefix = "TORCH_PRECOMPUTE_META_FUNC" if out.precomputed is not None else "TORCH_META_FUNC"
+    macro = f"{prefix}2({base}, {overload})" if overload else f"{prefix}({base})"
     where = suggested_file(out, list(_DEVICE_KEYS), siblings)
     message = (
         f"meta function '{macro}' of structured '{out.func.name}' is not defined;"

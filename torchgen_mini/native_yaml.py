@@ -168,13 +168,24 @@ def _precomputed(value: Any, ctx: _Ctx) -> Precompute:
     items = _want(value, list, "'precomputed' must be a list such as '- dim -> int dim'")
     replace: list[tuple[str, tuple[Argument, ...]]] = []
     add: list[Argument] = []
-    for item in items:
+    for i, item in enumerate(items):
         text = _want(item, str, "each 'precomputed' item must be a string")
         if " -> " in text:
             name, args = text.split(" -> ", 1)
-            replace.append((name, tuple(Argument.parse(a) for a in args.split(", "))))
+            if not _IDENT_RE.fullmatch(name):
+                raise ParseError(
+                    f"'precomputed' item {text!r} must start with an argument name",
+                    "for example: '- dim -> int dim'",
+                )
+            replace.append((name, tuple(Argument.parse(a.strip()) for a in args.split(","))))
+        elif i != len(items) - 1:
+            raise ParseError(
+                f"'precomputed' item {text!r} has no ' -> ': only the last item may add"
+                " elements without replacing an argument",
+                "move it to the end of the list",
+            )
         else:
-            add.extend(Argument.parse(a) for a in text.split(", "))
+            add.extend(Argument.parse(a.strip()) for a in text.split(","))
     return Precompute(tuple(replace), tuple(add))
 
 

@@ -359,6 +359,84 @@ def _structured(f: NativeFunction) -> Iterator[Diagnostic]:
                 )
 
 
+# The element types a precompute_out struct may hold: values, never views of the
+# arguments (an IntArrayRef member would outlive the list it points into).
+# See Note [precomputed] in torchgen_mini/dest/structured.py.
+_PRECOMPUTED_TYPES = frozenset(
+    BaseType(t)
+    for t in (
+        BaseTy.int,
+        BaseTy.float,
+        BaseTy.bool,
+        BaseTy.ScalarType,
+        BaseTy.MemoryFormat,
+        BaseTy.Tensor,
+        BaseTy.DimVector,
+    )
+)
+
+
+def _precomputed(f: NativeFunction) -> Iterator[Diagnostic]:
+    """A structured entry's `precomputed:` names its own arguments and gives value types."""
+    p = f.precomputed
+    if p is None or not f.structured:
+        return
+    inputs = [a.name for a in f.func.arguments.flat_non_out]
+    outs = {a.name for a in f.func.arguments.out}
+    replaced: set[str] = set()
+    bad_replace = False
+    for name, _ in p.replace:
+        if name in outs:
+            yield _at(f, "precomputed", f"precomputed cannot replace the out argument '{name}'")
+        elif name not in inputs:
+            yield _at(
+                f,
+                "precomputed",
+                f"precomputed replaces '{name}', which is not an argument of {f.func.name}",
+                did_you_mean(name, inputs) or f"the arguments are: {', '.join(inputs)}",
+            )
+        elif name in replaced:
+            yield _at(f, "precomputed", f"precomputed replaces '{name}' twice")
+        else:
+            replaced.add(name)
+            continue
+        bad_replace = True
+    # impl()'s parameters after the replacement must have distinct names (checked
+    # once the replaced arguments are right: a misspelt one keeps its argument).
+    seen = {n for n in inputs if n not in replaced} | outs
+    for e in (*(e for _, elems in p.replace for e in elems), *p.add):
+        if e.name in seen and not bad_replace:
+            yield _at(
+                f,
+                "precomputed",
+                f"precomputed element '{e.name}' has the name of another parameter of impl()",
+                "give it a name of its own",
+            )
+        seen.add(e.name)
+        if e.name.upper() == e.name:
+            yield _at(
+                f,
+                "precomputed",
+                f"precomputed element '{e.name}' needs a lower-case letter in its name",
+                "precompute_out's template flag for an element is its name in upper case",
+            )
+        if e.default is not None:
+            yield _at(
+                f,
+                "precomputed",
+                f"precomputed element '{e.name}' cannot have a default",
+                "meta() sets every element",
+            )
+        if e.type not in _PRECOMPUTED_TYPES:
+            yield _at(
+                f,
+                "precomputed",
+                f"precomputed element '{e.name}' has type {e.type}, which precompute_out"
+                " cannot hold",
+                "use int, float, bool, ScalarType, MemoryFormat, Tensor or DimVector",
+            )
+
+
 def _cpp_no_default_args(f: NativeFunction) -> Iterator[Diagnostic]:
     args = {a.name: a for a in f.func.arguments.flat_all}
     for name in sorted(f.cpp_no_default_args):
@@ -387,6 +465,7 @@ _RULES: tuple[_Rule, ...] = (
     _defaults,
     _composites,
     _structured,
+    _precomputed,
     _cpp_no_default_args,
 )
 

@@ -9,20 +9,18 @@ and review the diff like any other change.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import io
 import tempfile
 from pathlib import Path
 
 import expecttest
-from codegen_testutil import gen_args, load, make_tree
+from codegen_testutil import TAGS, load, make_tree
 
-from torchgen_mini import gen
 from torchgen_mini.dest import native_functions, register_dispatch_key, structured
 from torchgen_mini.file_manager import FileManager
 from torchgen_mini.kernel_check import missing_kernels
 from torchgen_mini.model import DispatchKey, NativeFunction
+from torchgen_mini.native_yaml import parse_native_yaml
 
 YAML = """\
 - func: hypot(Tensor self, Tensor other) -> Tensor
@@ -419,20 +417,375 @@ class TestStructuredChecks(expecttest.TestCase):
             (g,) = structured.groups(load(path))
             self.assertEqual(g.meta_class, "structured_hypot_Tensor")
 
-    def test_precomputed_is_a_located_error(self) -> None:
+    def test_missing_precompute_meta(self) -> None:
+        # With `precomputed:`, the meta function to write is the TORCH_PRECOMPUTE_ form.
         yaml_text = YAML.replace(
             "  structured_inherits: TensorIteratorBase\n",
-            "  precomputed:\n  - other -> int dim\n",
+            "  precomputed:\n  - other -> Tensor other\n",
         )
+        kernels = KERNELS.replace("TORCH_META_FUNC(hypot)", "void hypot_meta")
         with tempfile.TemporaryDirectory() as d:
-            path = make_tree(Path(d), yaml_text, KERNELS)
-            err = io.StringIO()
-            with contextlib.redirect_stderr(err):
-                rc = gen.main(gen_args(path, Path(d) / "out"))
-            self.assertEqual(rc, 1)
-            self.assertExpectedInline(
-                err.getvalue().replace(str(path), "native_functions.yaml"),
-                """\
-native_functions.yaml:11: error: precomputed is not supported by aten-mini's structured codegen yet; compute the value in impl()
-""",
+            path = make_tree(Path(d), yaml_text, kernels)
+            errors = missing_kernels(load(path), Path(d))
+            text = "\n".join(str(e) for e in errors).replace(str(path), "native_functions.yaml")
+        self.assertExpectedInline(
+            text,
+            """native_functions.yaml:10: error: meta function 'TORCH_PRECOMPUTE_META_FUNC(hypot)' of structured 'hypot.out' is not defined; define it in namespace at_mini::meta in aten_mini/native/Ops.cpp""",
+        )
+
+
+# --------------------------------------------------------------------------
+# test/fixtures/structured/native_functions.yaml: a reduction on MetaBase and
+# `precomputed:` (Note [precomputed] in torchgen_mini/dest/structured.py)
+# --------------------------------------------------------------------------
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "structured" / "native_functions.yaml"
+
+
+def fixture_fns(yaml_text: str | None = None) -> list[NativeFunction]:
+    if yaml_text is None:
+        return load(FIXTURE)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "native_functions.yaml"
+        path.write_text(yaml_text)
+        return load(path)
+
+
+def fixture_wrappers(fns: list[NativeFunction], key: DispatchKey) -> dict[str, str]:
+    regs = register_dispatch_key.registrations(fns)[key]
+    return {str(r.f.func.name): register_dispatch_key.wrapper(r) for r in regs}
+
+
+def meta_header(fns: list[NativeFunction], root: str) -> str:
+    structs = [s for s in structured.groups(fns) if s.g.root_name == root]
+    values = structured.compute_meta_header(root, structs)
+    return FileManager(Path(".")).render("ops_meta.h", values)
+
+
+def native_header(fns: list[NativeFunction], root: str) -> str:
+    values = native_functions.compute_op(root, [f for f in fns if f.root_name == root])
+    return FileManager(Path(".")).render("ops_native.h", values)
+
+
+def declarations(text: str) -> str:
+    """A header's text between its namespace lines."""
+    body = text.split("\nnamespace at_mini::", 1)[1].split("\n", 1)[1]
+    return body.rsplit("} // namespace", 1)[0].strip("\n")
+
+
+class TestStructuredReduction(expecttest.TestCase):
+    """mean.dim: no structured_inherits, so the meta class is on at::impl::MetaBase."""
+
+    def test_meta_class_on_meta_base(self) -> None:
+        self.assertExpectedInline(
+            declarations(meta_header(fixture_fns(), "mean")),
+            """\
+// mean.out (structured); define meta() with TORCH_META_FUNC2(mean, dim)(...) in namespace at_mini::meta.
+struct structured_mean_dim : public at::impl::MetaBase {
+  void meta(const at::Tensor& self, at::OptionalIntArrayRef dim, bool keepdim, std::optional<at::ScalarType> dtype);
+};""",
+        )
+
+    def test_functional_wrapper_calls_no_parent(self) -> None:
+        # MetaBase's set_output_* only assert: the override is the whole of it.
+        self.assertExpectedInline(
+            fixture_wrappers(fixture_fns(), DispatchKey.CPU)["mean.dim"],
+            """\
+struct structured_mean_out_functional final : public at_mini::native::structured_mean_out {
+  void set_output_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    outputs_[output_idx] = create_out(sizes, strides, options);
+  }
+  void set_output_raw_strided(
+      int64_t output_idx,
+      at::IntArrayRef sizes,
+      at::IntArrayRef strides,
+      at::TensorOptions options) override {
+    outputs_[output_idx] = create_out(sizes, strides, options);
+  }
+  const at::Tensor& maybe_get_output(int64_t output_idx) override {
+    return outputs_[output_idx];
+  }
+  std::array<at::Tensor, 1> outputs_;
+};
+
+at::Tensor wrapper_CPU_mean_dim(const at::Tensor& self, at::OptionalIntArrayRef dim, bool keepdim, std::optional<at::ScalarType> dtype) {
+  structured_mean_out_functional op;
+  op.meta(self, dim, keepdim, dtype);
+  op.impl(self, dim, keepdim, dtype, op.outputs_[0]);
+  return std::move(op.outputs_[0]);
+}""",
+        )
+
+    def test_out_wrapper_calls_no_parent(self) -> None:
+        w = fixture_wrappers(fixture_fns(), DispatchKey.CPU)
+        self.assertExpectedInline(
+            changed_lines(w["mean.dim"], w["mean.out"]),
+            """\
+@@ 1x
+-struct structured_mean_out_functional final : public at_mini::native::structured_mean_out {
++struct structured_mean_out_out final : public at_mini::native::structured_mean_out {
++  explicit structured_mean_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+@@ 1x
+-    outputs_[output_idx] = create_out(sizes, strides, options);
++    const auto& out = outputs_[output_idx].get();
++    resize_out(out, sizes, strides, options);
++    auto proxy = maybe_create_proxy(out, sizes, strides, options);
++    if (C10_UNLIKELY(proxy.has_value())) {
++      proxy_outputs_[output_idx] = std::move(proxy).value();
++    }
+@@ 1x
+-    outputs_[output_idx] = create_out(sizes, strides, options);
++    const auto& out = outputs_[output_idx].get();
++    resize_out(out, sizes, strides, options);
+@@ 1x
+-    return outputs_[output_idx];
++    return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
++                                                  : outputs_[output_idx].get();
+@@ 1x
+-  std::array<at::Tensor, 1> outputs_;
++  std::array<std::reference_wrapper<at::Tensor>, 1> outputs_;
++  std::array<std::optional<at::Tensor>, 1> proxy_outputs_;
+@@ 1x
+-at::Tensor wrapper_CPU_mean_dim(const at::Tensor& self, at::OptionalIntArrayRef dim, bool keepdim, std::optional<at::ScalarType> dtype) {
+-  structured_mean_out_functional op;
++at::Tensor& wrapper_CPU_mean_out(const at::Tensor& self, at::OptionalIntArrayRef dim, bool keepdim, std::optional<at::ScalarType> dtype, at::Tensor& out) {
++  structured_mean_out_out op(out);
+@@ 1x
+-  op.impl(self, dim, keepdim, dtype, op.outputs_[0]);
+-  return std::move(op.outputs_[0]);
++  op.impl(self, dim, keepdim, dtype, op.maybe_get_output(0));
++  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
++  return out;""",
+        )
+
+
+class TestPrecomputed(expecttest.TestCase):
+    def test_precompute_struct(self) -> None:
+        # index_copy: upstream's `- dim -> int dim`.
+        self.assertExpectedInline(
+            declarations(meta_header(fixture_fns(), "index_copy")),
+            """\
+// index_copy.out (structured); define meta() with TORCH_PRECOMPUTE_META_FUNC(index_copy)(...) in namespace at_mini::meta.
+struct structured_index_copy : public at::impl::MetaBase {
+  template <bool DIM = false>
+  struct precompute_out {
+    precompute_out<true> set_dim(int64_t value) {
+      static_assert(DIM == false, "dim already set");
+      precompute_out<true> ret;
+      ret.dim = value;
+      return ret;
+    }
+    int64_t dim;
+  };
+  using meta_return_ty = precompute_out<true>;
+  meta_return_ty meta(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source);
+};""",
+        )
+
+    def test_impl_gets_the_elements_in_place_of_the_arguments(self) -> None:
+        # avg_pool2d: three arguments, each replaced by two elements; one impl per backend.
+        self.assertExpectedInline(
+            declarations(native_header(fixture_fns(), "avg_pool2d")),
+            """\
+// avg_pool2d.out (CPU, structured); define impl() with TORCH_IMPL_FUNC(avg_pool2d_out_cpu)(...).
+struct structured_avg_pool2d_out_cpu : public at_mini::meta::structured_avg_pool2d {
+  void impl(const at::Tensor& self, int64_t kH, int64_t kW, int64_t dH, int64_t dW, int64_t padH, int64_t padW, bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override, const at::Tensor& out);
+};
+
+// avg_pool2d.out (CUDA, structured); define impl() with TORCH_IMPL_FUNC(avg_pool2d_out_cuda)(...).
+struct structured_avg_pool2d_out_cuda : public at_mini::meta::structured_avg_pool2d {
+  void impl(const at::Tensor& self, int64_t kH, int64_t kW, int64_t dH, int64_t dW, int64_t padH, int64_t padW, bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override, const at::Tensor& out);
+};""",
+        )
+
+    def test_struct_of_several_elements(self) -> None:
+        text = meta_header(fixture_fns(), "avg_pool2d")
+        lines = [line.strip() for line in text.splitlines()]
+        picked = [
+            x
+            for x in lines
+            if x.startswith(("template", "precompute_out<", "using", "meta_return_ty"))
+        ]
+        self.assertExpectedInline(
+            "\n".join(picked),
+            """\
+template <bool KH = false, bool KW = false, bool DH = false, bool DW = false, bool PADH = false, bool PADW = false>
+precompute_out<true, KW, DH, DW, PADH, PADW> set_kH(int64_t value) {
+precompute_out<true, KW, DH, DW, PADH, PADW> ret;
+precompute_out<KH, true, DH, DW, PADH, PADW> set_kW(int64_t value) {
+precompute_out<KH, true, DH, DW, PADH, PADW> ret;
+precompute_out<KH, KW, true, DW, PADH, PADW> set_dH(int64_t value) {
+precompute_out<KH, KW, true, DW, PADH, PADW> ret;
+precompute_out<KH, KW, DH, true, PADH, PADW> set_dW(int64_t value) {
+precompute_out<KH, KW, DH, true, PADH, PADW> ret;
+precompute_out<KH, KW, DH, DW, true, PADW> set_padH(int64_t value) {
+precompute_out<KH, KW, DH, DW, true, PADW> ret;
+precompute_out<KH, KW, DH, DW, PADH, true> set_padW(int64_t value) {
+precompute_out<KH, KW, DH, DW, PADH, true> ret;
+using meta_return_ty = precompute_out<true, true, true, true, true, true>;
+meta_return_ty meta(const at::Tensor& self, at::IntArrayRef kernel_size, at::IntArrayRef stride, at::IntArrayRef padding, bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override);""",
+        )
+
+    def test_wrappers_pass_the_struct_on(self) -> None:
+        w = fixture_wrappers(fixture_fns(), DispatchKey.CPU)
+        self.assertExpectedInline(
+            w["index_copy"].split("};\n\n", 1)[1],
+            """\
+at::Tensor wrapper_CPU_index_copy(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source) {
+  structured_index_copy_out_functional op;
+  auto precompute = op.meta(self, dim, index, source);
+  (void)precompute;
+  op.impl(self, precompute.dim, index, source, op.outputs_[0]);
+  return std::move(op.outputs_[0]);
+}""",
+        )
+        self.assertExpectedInline(
+            w["index_copy_"].split("};\n\n", 1)[1],
+            """\
+at::Tensor& wrapper_CPU_index_copy_(at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source) {
+  structured_index_copy_out_inplace op(self);
+  auto precompute = op.meta(self, dim, index, source);
+  (void)precompute;
+  op.impl(self, precompute.dim, index, source, op.maybe_get_output(0));
+  if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
+  return self;
+}""",
+        )
+
+    def test_meta_wrapper_keeps_the_struct_and_runs_no_impl(self) -> None:
+        fns = fixture_fns()
+        cpu = fixture_wrappers(fns, DispatchKey.CPU)["index_copy.out"]
+        meta = fixture_wrappers(fns, DispatchKey.Meta)["index_copy.out"]
+        self.assertExpectedInline(
+            changed_lines(cpu, meta),
+            """\
+@@ 1x
+-struct structured_index_copy_out_out final : public at_mini::native::structured_index_copy_out {
+-  explicit structured_index_copy_out_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
++struct structured_index_copy_meta_out final : public at_mini::meta::structured_index_copy {
++  explicit structured_index_copy_meta_out(at::Tensor& out0) : outputs_{std::ref(out0)} {}
+@@ 1x
+-at::Tensor& wrapper_CPU_index_copy_out(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source, at::Tensor& out) {
+-  structured_index_copy_out_out op(out);
++at::Tensor& wrapper_Meta_index_copy_out(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source, at::Tensor& out) {
++  structured_index_copy_meta_out op(out);
+@@ 1x
+-  op.impl(self, precompute.dim, index, source, op.maybe_get_output(0));""",
+        )
+
+    def test_added_element(self) -> None:
+        # A last line without `->` adds elements after the inputs, before out.
+        text = FIXTURE.read_text().replace(
+            "  - dim -> int dim\n",
+            "  - dim -> int dim\n  - bool sorted_index, ScalarType acc_type\n",
+        )
+        fns = fixture_fns(text)
+        impl = declarations(native_header(fns, "index_copy"))
+        body = fixture_wrappers(fns, DispatchKey.CPU)["index_copy"].split("};\n\n", 1)[1]
+        struct = declarations(meta_header(fns, "index_copy"))
+        fields = [
+            x.strip()
+            for x in struct.splitlines()
+            if x.strip().startswith(
+                (
+                    "template",
+                    "int64_t dim;",
+                    "bool sorted_index;",
+                    "at::ScalarType acc_type;",
+                    "using",
+                )
             )
+        ]
+        self.assertExpectedInline(
+            "\n".join([impl, body, *fields]),
+            """\
+// index_copy.out (CPU, CUDA, structured); define impl() with TORCH_IMPL_FUNC(index_copy_out)(...).
+struct structured_index_copy_out : public at_mini::meta::structured_index_copy {
+  void impl(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source, bool sorted_index, at::ScalarType acc_type, const at::Tensor& out);
+};
+at::Tensor wrapper_CPU_index_copy(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source) {
+  structured_index_copy_out_functional op;
+  auto precompute = op.meta(self, dim, index, source);
+  (void)precompute;
+  op.impl(self, precompute.dim, index, source, precompute.sorted_index, precompute.acc_type, op.outputs_[0]);
+  return std::move(op.outputs_[0]);
+}
+template <bool DIM = false, bool SORTED_INDEX = false, bool ACC_TYPE = false>
+int64_t dim;
+bool sorted_index;
+at::ScalarType acc_type;
+using meta_return_ty = precompute_out<true, true, true>;""",
+        )
+
+
+class TestPrecomputedErrors(expecttest.TestCase):
+    """`python -m torchgen_mini check` rejects a `precomputed:` that cannot work, at its line."""
+
+    def _errors(self, old: str, new: str) -> str:
+        text = FIXTURE.read_text()
+        assert old in text, old
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "native_functions.yaml"
+            path.write_text(text.replace(old, new))
+            parsed = parse_native_yaml(path, TAGS)
+            return "\n".join(str(e) for e in parsed.errors).replace(
+                str(path), "native_functions.yaml"
+            )
+
+    def test_not_an_argument(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - dimm -> int dim\n"),
+            """\
+native_functions.yaml:36: error: precomputed replaces 'dimm', which is not an argument of index_copy.out
+  hint: did you mean 'dim'?""",
+        )
+
+    def test_the_out_argument(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - out -> int dim\n"),
+            """native_functions.yaml:36: error: precomputed cannot replace the out argument 'out'""",
+        )
+
+    def test_a_type_the_struct_cannot_hold(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - dim -> int[] dims\n"),
+            """\
+native_functions.yaml:36: error: precomputed element 'dims' has type int[], which precompute_out cannot hold
+  hint: use int, float, bool, ScalarType, MemoryFormat, Tensor or DimVector""",
+        )
+
+    def test_a_name_taken(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - dim -> int index\n"),
+            """\
+native_functions.yaml:36: error: precomputed element 'index' has the name of another parameter of impl()
+  hint: give it a name of its own""",
+        )
+
+    def test_an_upper_case_name(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - dim -> int D\n"),
+            """\
+native_functions.yaml:36: error: precomputed element 'D' needs a lower-case letter in its name
+  hint: precompute_out's template flag for an element is its name in upper case""",
+        )
+
+    def test_a_default(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - dim -> int dim=0\n"),
+            """\
+native_functions.yaml:36: error: precomputed element 'dim' cannot have a default
+  hint: meta() sets every element""",
+        )
+
+    def test_added_elements_come_last(self) -> None:
+        self.assertExpectedInline(
+            self._errors("  - dim -> int dim\n", "  - bool sorted_index\n  - dim -> int dim\n"),
+            """\
+native_functions.yaml:36: error: 'precomputed' item 'bool sorted_index' has no ' -> ': only the last item may add elements without replacing an argument
+  hint: move it to the end of the list""",
+        )

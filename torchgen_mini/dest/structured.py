@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from torchgen_mini.api import cpp
 from torchgen_mini.diagnostics import Diagnostic
 from torchgen_mini.model import (
+    Argument,
     BaseTy,
     BaseType,
     DispatchKey,
     NativeFunction,
     NativeFunctionsGroup,
+    Precompute,
     SchemaKind,
     group_native_functions,
 )
@@ -56,19 +58,49 @@ from torchgen_mini.templating import render_macro
 #               at::native::resize_output resizes, with its warning when a
 #               non-empty `out` changes shape, and only a tensor that was
 #               resized is restrided to the strides meta() asked for).
-# Then the override hands on to the parent's set_output_raw_strided, so a
-# TensorIteratorBase borrows the tensor through maybe_get_output().  The
+# Then, when the meta class has a `structured_inherits` parent, the override
+# hands on to the parent's set_output_raw_strided, so a TensorIteratorBase
+# borrows the tensor through maybe_get_output(); at::impl::MetaBase's own
+# set_output_* only assert, so a meta class on MetaBase (a reduction such as
+# sum.dim_IntList, whose meta() calls at::meta::resize_reduction) stops at the
+# override, as upstream's generated classes do.  The
 # `set_output_strided` override does the same and, for in-place and out=,
 # makes a proxy (a fresh tensor with the requested strides) when the given
 # tensor's strides differ; the impl writes into the proxy and the wrapper
 # copies it back.  The wrapper function is then
 #   <class> op[(out)];  op.meta(<non-out args>);  op.impl(<args>, op.maybe_get_output(0));
 #   [copy the proxy back];  return the output / self / out;
+# (with `precomputed:`, `auto precompute = op.meta(...)` and impl() gets
+# `precompute.<name>` in place of each replaced argument: Note [precomputed])
 # and the Meta key's wrapper stops after meta(): a Meta tensor's sizes and
 # dtype are all there is.  This is what upstream's RegisterDispatchKey.cpp
 # does (torchgen/dest/register_dispatch_key.py, StructuredRegisterDispatchKey);
 # one difference: the in-place wrapper passes op.maybe_get_output(0) to
 # impl(), as the out= one does, so a proxy is written and copied back there too.
+
+# Note [precomputed]
+# `precomputed:` on a structured out= entry lets meta() hand values it has
+# computed (a wrapped dim, a kernel size split in two) to impl(), instead of
+# impl() computing them again:
+#     precomputed:
+#     - dim -> int dim              # impl() gets `int64_t dim` in place of `dim`
+#     - kernel_size -> int kH, int kW
+#     - bool use_fast_path          # last line, no `->`: added before the out argument
+# meta() is then TORCH_PRECOMPUTE_META_FUNC[2](op)(...) and returns
+# TORCH_PRECOMPUTE_STRUCT[2](op)().set_dim(d).set_kH(h)...: the meta class
+# declares `template <bool DIM = false, ...> struct precompute_out`, whose
+# set_<name> returns a copy with that flag true (a second set_<name> is a
+# static_assert), and `meta_return_ty`, the struct with every flag true, so a
+# meta() that forgets a value does not compile.  impl()'s parameters are the
+# out= entry's, each replaced argument swapped for its elements, the added
+# elements after the inputs, then out.  The wrappers keep the struct
+# (`auto precompute = op.meta(...)`) and pass `precompute.<name>`; the Meta
+# wrappers, which run no impl(), only keep it.  This is upstream's scheme
+# (torchgen/model.py Precompute, torchgen/api/structured.py impl_arguments).
+# The elements are members of the struct, so only types that own their value
+# are allowed: int, float, bool, ScalarType, MemoryFormat, Tensor and DimVector
+# (upstream's index.Tensor_out precomputes `DimVector sizes, DimVector
+# strides`); validate.py rejects others, with the line.
 
 STRUCTURED_KEYS = (DispatchKey.CPU, DispatchKey.CUDA)
 META_NAMESPACE = "at_mini::meta"
@@ -98,6 +130,17 @@ class Structured:
         if inherits is None:
             return "at::impl::MetaBase"
         return inherits if "::" in inherits else f"at::{inherits}"
+
+    @property
+    def has_super(self) -> bool:
+        """Whether the wrappers' set_output_* hand on to the parent's (Note [How
+        structured wrappers allocate outputs]): only a `structured_inherits` parent
+        has one; at::impl::MetaBase's asserts."""
+        return self.g.out.structured_inherits is not None
+
+    @property
+    def precomputed(self) -> Precompute | None:
+        return self.g.out.precomputed
 
     def impl_kernels(self) -> dict[str, list[DispatchKey]]:
         """Impl kernel name (`add_out`) -> the keys that use it."""
@@ -134,14 +177,6 @@ def _check_supported(s: Structured) -> list[Diagnostic]:
     """What the kit's structured codegen does not do yet, as located errors."""
     out = s.g.out
     errors: list[Diagnostic] = []
-    if out.precomputed is not None:
-        errors.append(
-            Diagnostic(
-                out.key_loc("precomputed"),
-                "precomputed is not supported by aten-mini's structured codegen yet;"
-                " compute the value in impl()",
-            )
-        )
     if s.g.mutable is not None:
         errors.append(
             Diagnostic(
@@ -175,10 +210,52 @@ def meta_args(s: Structured) -> tuple[cpp.Binding, ...]:
     return cpp.bindings(s.g.functional.func.arguments.flat_non_out, with_defaults=False)
 
 
+def precomputed_elements(p: Precompute) -> tuple[Argument, ...]:
+    """The members of precompute_out: each replacement in order, then the added ones."""
+    return (*(e for _, elems in p.replace for e in elems), *p.add)
+
+
+def impl_inputs(s: Structured) -> list[Argument | str]:
+    """impl()'s inputs in order: the out= entry's non-out arguments, each replaced one
+    as the names of its precomputed elements (Note [precomputed]), then the added ones."""
+    p = s.precomputed
+    replace = dict(p.replace) if p is not None else {}
+    result: list[Argument | str] = []
+    for a in s.g.out.func.arguments.flat_non_out:
+        if a.name in replace:
+            result.extend(e.name for e in replace[a.name])
+        else:
+            result.append(a)
+    if p is not None:
+        result.extend(e.name for e in p.add)
+    return result
+
+
+def element_type(e: Argument) -> str:
+    """The C++ type of a precomputed element in precompute_out (a value type)."""
+    if e.type == BaseType(BaseTy.DimVector):
+        return "at::DimVector"  # no schema type: only precomputed elements have it
+    return cpp.value_type(e.type)
+
+
+def _element_binding(e: Argument) -> cpp.Binding:
+    """impl()'s parameter for an element: a Tensor by const reference, others by value."""
+    if e.type == BaseType(BaseTy.Tensor):
+        return cpp.Binding(e.name, "const at::Tensor&")
+    return cpp.Binding(e.name, element_type(e))
+
+
 def impl_args(s: Structured) -> tuple[cpp.Binding, ...]:
-    """impl()'s parameters: the out= overload's arguments, out as `const at::Tensor&`."""
+    """impl()'s parameters: the out= overload's arguments (precomputed elements in place
+    of the arguments they replace, Note [precomputed]), out as `const at::Tensor&`."""
     a = s.g.out.func.arguments
-    ins = cpp.bindings(a.flat_non_out, with_defaults=False)
+    elements = {e.name: e for e in precomputed_elements(s.precomputed)} if s.precomputed else {}
+    ins = tuple(
+        _element_binding(elements[x])
+        if isinstance(x, str)
+        else cpp.bindings((x,), with_defaults=False)[0]
+        for x in impl_inputs(s)
+    )
     outs = tuple(cpp.Binding(x.name, "const at::Tensor&") for x in a.out)
     return ins + outs
 
@@ -197,6 +274,7 @@ def meta_header(root: str) -> str:
 
 
 def meta_declaration(s: Structured) -> str:
+    p = s.precomputed
     return render_macro(
         MACROS,
         "meta_declaration",
@@ -205,17 +283,51 @@ def meta_declaration(s: Structured) -> str:
         namespace=META_NAMESPACE,
         name=s.meta_class,
         parent=s.parent,
+        precomputes=[precompute_struct(p)] if p is not None else [],
+        returns="meta_return_ty" if p is not None else "void",
         params=_params(meta_args(s)),
     )
 
 
 def meta_macro(s: Structured) -> str:
-    """`TORCH_META_FUNC(sigmoid)` or `TORCH_META_FUNC2(add, Tensor)`."""
+    """`TORCH_META_FUNC(sigmoid)`, `TORCH_META_FUNC2(add, Tensor)`, or with
+    `precomputed:` `TORCH_PRECOMPUTE_META_FUNC[2](...)` (Note [precomputed])."""
     name = s.g.functional.func.name
     base = str(name.name)
+    prefix = "TORCH_PRECOMPUTE_META_FUNC" if s.precomputed is not None else "TORCH_META_FUNC"
     if name.overload_name:
-        return f"TORCH_META_FUNC2({base}, {name.overload_name})"
-    return f"TORCH_META_FUNC({base})"
+        return f"{prefix}2({base}, {name.overload_name})"
+    return f"{prefix}({base})"
+
+
+def precompute_struct(p: Precompute) -> str:
+    """The `precompute_out` template and `meta_return_ty` of a meta class (Note [precomputed])."""
+    elements = precomputed_elements(p)
+    flags = [e.name.upper() for e in elements]
+    setters = []
+    for i, e in enumerate(elements):
+        ret = ", ".join("true" if j == i else flag for j, flag in enumerate(flags))
+        assigns = [
+            f"{other.name} = value" if j == i else f"{other.name} = this->{other.name}"
+            for j, other in enumerate(elements)
+        ]
+        setters.append(
+            {
+                "name": e.name,
+                "type": element_type(e),
+                "flag": flags[i],
+                "ret": ret,
+                "assigns": assigns,
+            }
+        )
+    return render_macro(
+        MACROS,
+        "precompute_struct",
+        params=", ".join(f"bool {flag} = false" for flag in flags),
+        setters=setters,
+        fields=[f"{element_type(e)} {e.name}" for e in elements],
+        complete=", ".join("true" for _ in flags),
+    )
 
 
 def impl_declarations(s: Structured) -> list[str]:
@@ -306,14 +418,18 @@ def wrapper_class(s: Structured, key: DispatchKey, kind: SchemaKind) -> str:
     name = class_name(s, key, kind)
     parent = parent_class(s, key)
     guards = ["guard_"] if key is DispatchKey.CUDA else []
+    supers = [parent] if s.has_super else []
     if kind is SchemaKind.functional:
-        return render_macro(MACROS, "functional_class", name=name, parent=parent, guards=guards)
+        return render_macro(
+            MACROS, "functional_class", name=name, parent=parent, guards=guards, supers=supers
+        )
     return render_macro(
         MACROS,
         "borrowing_class",
         name=name,
         parent=parent,
         guards=guards,
+        supers=supers,
         inplace_checks=["out"] if kind is SchemaKind.inplace else [],
         resizes=["out"] if kind is SchemaKind.out else [],
         proxies=["out"],
@@ -325,14 +441,16 @@ def wrapper_body(s: Structured, f: NativeFunction, key: DispatchKey) -> str:
     kind = f.func.kind()
     name = class_name(s, key, kind)
     meta_call = ", ".join(b.name for b in meta_args(s))
-    ins = [a.name for a in s.g.out.func.arguments.flat_non_out]
+    # Note [precomputed]: the struct meta() returns, or a plain call.
+    precomputes = [meta_call] if s.precomputed is not None else []
+    metas = [] if s.precomputed is not None else [meta_call]
+    ins = [f"precompute.{x}" if isinstance(x, str) else x.name for x in impl_inputs(s)]
     impls = [] if key is DispatchKey.Meta else [ins]
+    values = {"name": name, "metas": metas, "precomputes": precomputes, "impls": impls}
     if kind is SchemaKind.functional:
-        return render_macro(MACROS, "functional_body", name=name, meta_args=meta_call, impls=impls)
+        return render_macro(MACROS, "functional_body", **values)
     out = "self" if kind is SchemaKind.inplace else f.func.arguments.out[0].name
-    return render_macro(
-        MACROS, "borrowing_body", name=name, out=out, meta_args=meta_call, impls=impls
-    )
+    return render_macro(MACROS, "borrowing_body", out=out, **values)
 
 
 def outputs(ctx: Context) -> Iterator[Output]:

@@ -68,13 +68,40 @@ std::optional<at::Tensor> maybe_create_proxy(
 C10_DIAGNOSTIC_POP()
 {% endmacro %}
 
-{#- ops/<root>_meta.h: the meta class a contributor's meta() belongs to. #}
-{% macro meta_declaration(func, meta_macro, namespace, name, parent, params) %}
+{#- ops/<root>_meta.h: the meta class a contributor's meta() belongs to.  `precomputes`
+    is its precompute_out struct (zero or one; Note [precomputed] in
+    torchgen_mini/dest/structured.py), `returns` meta()'s return type. #}
+{% macro meta_declaration(func, meta_macro, namespace, name, parent, precomputes, returns, params) %}
 // {{ func }} (structured); define meta() with {{ meta_macro }}(...) in namespace {{ namespace }}.
 struct {{ name }} : public {{ parent }} {
-  void meta({{ params }});
+{% for p in precomputes %}
+{{ p }}
+{% endfor %}
+  {{ returns }} meta({{ params }});
 };
 {% endmacro %}
+
+{#- The values meta() hands to impl(): set_<name> returns the struct with that
+    name's flag set; meta_return_ty has every flag set. #}
+{% macro precompute_struct(params, setters, fields, complete) %}
+  template <{{ params }}>
+  struct precompute_out {
+{% for s in setters %}
+    precompute_out<{{ s.ret }}> set_{{ s.name }}({{ s.type }} value) {
+      static_assert({{ s.flag }} == false, "{{ s.name }} already set");
+      precompute_out<{{ s.ret }}> ret;
+{% for a in s.assigns %}
+      ret.{{ a }};
+{% endfor %}
+      return ret;
+    }
+{% endfor %}
+{% for f in fields %}
+    {{ f }};
+{% endfor %}
+  };
+  using meta_return_ty = precompute_out<{{ complete }}>;
+{%- endmacro %}
 
 {#- ops/<root>_native.h: the impl class of one kernel, used by the keys `keys`. #}
 {% macro impl_declaration(func, keys, kernel, parent, params) %}
@@ -108,22 +135,26 @@ struct structured_{{ kernel }} : public {{ parent }} {
       at::TensorOptions options) override {
 {%- endmacro %}
 
-{% macro set_output_tail(parent) %}
+{#- `supers`: the parent whose set_output_raw_strided is called last (zero or one:
+    none for at::impl::MetaBase, whose set_output_* only assert). #}
+{% macro set_output_tail(supers) %}
+{% for parent in supers %}
     // The parent last: it reads the output back through maybe_get_output().
     {{ parent }}::set_output_raw_strided(output_idx, sizes, strides, options);
+{% endfor %}
   }
 {%- endmacro %}
 
-{% macro created_output(which, parent, guards) %}
+{% macro created_output(which, supers, guards) %}
 {{ set_output_head(which) }}
 {% for g in guards %}
 {{ set_device(g) }}
 {% endfor %}
     outputs_[output_idx] = create_out(sizes, strides, options);
-{{ set_output_tail(parent) }}
+{{ set_output_tail(supers) }}
 {%- endmacro %}
 
-{% macro borrowed_output(which, parent, guards, inplace_checks, resizes, proxies) %}
+{% macro borrowed_output(which, supers, guards, inplace_checks, resizes, proxies) %}
 {{ set_output_head(which) }}
 {% for g in guards %}
 {{ set_device(g) }}
@@ -141,14 +172,14 @@ struct structured_{{ kernel }} : public {{ parent }} {
       proxy_outputs_[output_idx] = std::move(proxy).value();
     }
 {% endfor %}
-{{ set_output_tail(parent) }}
+{{ set_output_tail(supers) }}
 {%- endmacro %}
 
 {#- The functional variant's class: allocates its output. #}
-{% macro functional_class(name, parent, guards) %}
+{% macro functional_class(name, parent, guards, supers) %}
 struct {{ name }} final : public {{ parent }} {
-{{ created_output("strided", parent, guards) }}
-{{ created_output("raw_strided", parent, guards) }}
+{{ created_output("strided", supers, guards) }}
+{{ created_output("raw_strided", supers, guards) }}
   const at::Tensor& maybe_get_output(int64_t output_idx) override {
     return outputs_[output_idx];
   }
@@ -160,11 +191,11 @@ struct {{ name }} final : public {{ parent }} {
 {% endmacro %}
 
 {#- The in-place and out= variants' class: borrows self / out. #}
-{% macro borrowing_class(name, parent, guards, inplace_checks, resizes, proxies) %}
+{% macro borrowing_class(name, parent, guards, supers, inplace_checks, resizes, proxies) %}
 struct {{ name }} final : public {{ parent }} {
   explicit {{ name }}(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-{{ borrowed_output("strided", parent, guards, inplace_checks, resizes, proxies) }}
-{{ borrowed_output("raw_strided", parent, guards, inplace_checks, resizes, []) }}
+{{ borrowed_output("strided", supers, guards, inplace_checks, resizes, proxies) }}
+{{ borrowed_output("raw_strided", supers, guards, inplace_checks, resizes, []) }}
   const at::Tensor& maybe_get_output(int64_t output_idx) override {
     return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
                                                   : outputs_[output_idx].get();
@@ -177,20 +208,34 @@ struct {{ name }} final : public {{ parent }} {
 };
 {% endmacro %}
 
-{#- The statements of a wrapper function.  `impls` is the impl() call's inputs (one list,
-    or none for Meta, whose wrapper stops after meta()). #}
-{% macro functional_body(name, meta_args, impls) %}
+{#- The statements of a wrapper function.  meta()'s arguments are in `metas` (a plain
+    call) or in `precomputes` (meta() returns the precompute struct; Note [precomputed]
+    in torchgen_mini/dest/structured.py): one of the two has one item.  `impls` is the
+    impl() call's inputs (one list, or none for Meta, whose wrapper stops after meta()). #}
+{% macro functional_body(name, metas, precomputes, impls) %}
   {{ name }} op;
-  op.meta({{ meta_args }});
+{% for args in metas %}
+  op.meta({{ args }});
+{% endfor %}
+{% for args in precomputes %}
+  auto precompute = op.meta({{ args }});
+  (void)precompute;
+{% endfor %}
 {% for ins in impls %}
   op.impl({% for a in ins %}{{ a }}, {% endfor %}op.outputs_[0]);
 {% endfor %}
   return std::move(op.outputs_[0]);
 {% endmacro %}
 
-{% macro borrowing_body(name, out, meta_args, impls) %}
+{% macro borrowing_body(name, out, metas, precomputes, impls) %}
   {{ name }} op({{ out }});
-  op.meta({{ meta_args }});
+{% for args in metas %}
+  op.meta({{ args }});
+{% endfor %}
+{% for args in precomputes %}
+  auto precompute = op.meta({{ args }});
+  (void)precompute;
+{% endfor %}
 {% for ins in impls %}
   op.impl({% for a in ins %}{{ a }}, {% endfor %}op.maybe_get_output(0));
 {% endfor %}
