@@ -26,7 +26,18 @@ from tools.common.console import error
 from tools.common.errors import KitError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "repo"
-TASK_COMMANDS = ("tasks", "start", "check", "hint", "solution", "status", "reset", "watch", "dev")
+TASK_COMMANDS = (
+    "tasks",
+    "start",
+    "next",
+    "check",
+    "hint",
+    "solution",
+    "status",
+    "reset",
+    "watch",
+    "dev",
+)
 
 KIT_ENV = {**GIT_ENV, "COLUMNS": "100"}  # a fixed width, so rich's tables wrap the same
 
@@ -92,7 +103,7 @@ def kit(repo: Path, *argv: str) -> tuple[int, str, str]:
     return rc, normalise(out.getvalue()), normalise(err.getvalue())
 
 
-_BOX_ONLY = re.compile(r"^[\s━─┏┓┗┛┃│┡┩└┘┳┻╇┴┬┼]*$")
+_BOX_ONLY = re.compile(r"^[\s━─┏┓┗┛┃│┡┩└┘┳┻╇┴┬┼├┤]*$")
 
 
 def normalise(text: str) -> str:

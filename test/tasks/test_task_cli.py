@@ -203,7 +203,7 @@ kit: error: task '02-shout' was never started (no branch task/02-shout); nothing
 | ./kit lint (the linters CI runs) | not available | |
 note: review: this checkout has no `./kit review` yet, so it was not run
 note: ./kit lint (the linters CI runs): this checkout has no `./kit lint` yet, so it was not run
-Task 02-shout passed. Compare with the reference: `./kit solution`; next: `./kit tasks`.
+Task 02-shout passed. Compare with the reference: `./kit solution`; next: `./kit next`.
 """,
         )
 
@@ -219,11 +219,14 @@ Task 02-shout passed. Compare with the reference: `./kit solution`; next: `./kit
             "".join(transcript),
             """\
 $ ./kit tasks  (exit 0)
-aten-mini practice tasks
+aten-mini learning path
 | | id | title | difficulty | status |
-| | 01-fix-greeting | Greet politely | easy | new |
-| | 02-shout | Shout | medium | new |
-Start one with `./kit start <id>` (a number or the slug also works).
+| | 1. foundations | | | |
+| | 01-fix-greeting | Greet politely | easy | unlocked |
+| | 2. kernels | | | |
+| | 02-shout | Shout (after 01) | medium | locked |
+0/2 passed. Next on the path: 01-fix-greeting; `./kit next` starts it, `./kit start <id>` starts any
+task (a number or the slug also works).
 $ ./kit start 1  (exit 0)
 # greet() is impolite
 
@@ -274,7 +277,7 @@ $ ./kit check  (exit 0)
 | review bot on your commits | not available | |
 note: ./kit lint (the linters CI runs): this checkout has no `./kit lint` yet, so it was not run
 note: review bot on your commits: this checkout has no `./kit review` yet, so it was not run
-Task 01-fix-greeting passed. Compare with the reference: `./kit solution`; next: `./kit tasks`.
+Task 01-fix-greeting passed. Compare with the reference: `./kit solution`; next: `./kit next`.
 kit: -> pytest -q -p no:cacheprovider tools/tasks/01-fix-greeting/tests
 kit: -> greeting ends with "!"
 kit: -> ./kit lint (the linters CI runs)
@@ -286,6 +289,11 @@ your progress
 | id | status | hints used | passed at |
 | 01-fix-greeting | passed | 1/2 | <time> |
 | 02-shout | new | 0/1 | |
+what you have practised
+| topic | tasks passed | of |
+| new op | 0 | 1 |
+| testing | 0 | 1 |
+| bug fix | 1 | 1 |
 1/2 passed, 0 started; you are on task 01-fix-greeting. Progress is kept in .kit/progress.json.
 """,
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tools.common.errors import KitError
 from tools.taskkit.spec import Task, TaskSpecError, load_task, spec_error
+from tools.taskkit.vocab import TRACKS
 
 TASKS_DIR = Path("tools") / "tasks"
 
@@ -55,6 +56,41 @@ def _check_references(tasks: list[Task], root: Path) -> None:
         for p in t.prerequisites:
             if p not in ids:
                 raise spec_error(t.loc.file, 1, f"prerequisite '{p}' is not a task id")
+    _check_path(tasks)
+
+
+def _check_path(tasks: list[Task]) -> None:
+    """Prerequisites come no later on the path: not in a later track, not in a cycle."""
+    by_id = {t.id: t for t in tasks}
+    for t in tasks:
+        for p in t.prerequisites:
+            pre = by_id[p]
+            if TRACKS.index(pre.track) > TRACKS.index(t.track):
+                msg = (
+                    f"prerequisite '{p}' is in track '{pre.track}', which comes after this "
+                    f"task's track '{t.track}' (tracks in order: {', '.join(TRACKS)})"
+                )
+                raise spec_error(t.loc.file, 1, msg)
+    clear: set[str] = set()
+    for t in tasks:
+        cycle = _cycle_from(t, by_id, [], clear)
+        if cycle:
+            loop = " -> ".join(cycle)
+            raise spec_error(t.loc.file, 1, f"prerequisites form a cycle: {loop}")
+
+
+def _cycle_from(task: Task, by_id: dict[str, Task], trail: list[str], clear: set[str]) -> list[str]:
+    """A prerequisite cycle reached from `task` along `trail`, or []; `clear` holds the
+    tasks already known to lead to none."""
+    if task.id in trail:
+        return [*trail[trail.index(task.id) :], task.id]
+    if task.id not in clear:
+        for p in task.prerequisites:
+            cycle = _cycle_from(by_id[p], by_id, [*trail, task.id], clear)
+            if cycle:
+                return cycle
+        clear.add(task.id)
+    return []
 
 
 def find(tasks: list[Task], name: str) -> Task:

@@ -14,6 +14,7 @@ from rich.console import Console
 from tools.common.errors import KitError
 from tools.common.git import toplevel
 from tools.taskkit import catalog, gitrepo, progress
+from tools.taskkit.path import Step, steps
 from tools.taskkit.spec import Task
 
 
@@ -45,6 +46,10 @@ class Session:
         if recorded == "new" and gitrepo.branch_exists(self.root, gitrepo.task_branch(task.id)):
             return "started"
         return recorded
+
+    def path(self) -> list[Step]:
+        """Every task in path order, passed / started / unlocked / locked."""
+        return steps(self.tasks, self.status)
 
 
 def task_base(root: Path, task: Task, ref: str = "HEAD") -> str:
@@ -89,7 +94,13 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-STATUS_STYLE = {"new": "dim", "started": "yellow", "passed": "green"}
+STATUS_STYLE = {
+    "new": "dim",
+    "started": "yellow",
+    "passed": "green",
+    "unlocked": "cyan",
+    "locked": "dim",
+}
 
 
 def styled_status(status: str) -> str:

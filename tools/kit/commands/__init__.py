@@ -8,6 +8,7 @@ COMMANDS: list[str] = [
     "review",
     "tasks",
     "start",
+    "next",
     "check",
     "hint",
     "solution",

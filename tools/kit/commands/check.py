@@ -92,7 +92,7 @@ def _mark_passed(s: Session, task: Task) -> None:
         entry.status, entry.passed_at = "passed", time.strftime("%Y-%m-%dT%H:%M:%S")
     console().print(
         f"[green]Task {task.id} passed.[/] Compare with the reference: `./kit solution`; "
-        "next: `./kit tasks`."
+        "next: `./kit next`."
     )
 
 

@@ -43,12 +43,12 @@ def _refuse_if_started(s: Session, task: Task, branch: str) -> None:
         )
 
 
-def _refuse_if_dirty(s: Session, task: Task) -> None:
+def _refuse_if_dirty(s: Session, again: str) -> None:
     changed = gitrepo.changed_tracked_files(s.root)
     if changed:
         raise KitError(
             f"your working tree has uncommitted changes ({len(changed)} file(s), e.g. "
-            f"{changed[0]}); commit them (or `git stash`), then `./kit start {task.id}` again"
+            f"{changed[0]}); commit them (or `git stash`), then `{again}` again"
         )
 
 
@@ -96,10 +96,10 @@ def _unfinished_start(s: Session, task: Task, branch: str) -> bool:
     return len(own) == 1 and gitrepo.setup_commit(s.root, task.id, branch) == own[0]
 
 
-def _begin(s: Session, task: Task, branch: str) -> None:
+def _begin(s: Session, task: Task, branch: str, again: str) -> None:
     """Create the task's branch, switch to it and record the start (or do neither)."""
     _refuse_if_started(s, task, branch)
-    _refuse_if_dirty(s, task)
+    _refuse_if_dirty(s, again)
     if not gitrepo.branch_exists(s.root, gitrepo.MAIN):
         raise KitError(f"this clone has no branch '{gitrepo.MAIN}' to start tasks from")
     start_point = setup_start_point(s, task) if task.has_setup else gitrepo.MAIN
@@ -108,10 +108,10 @@ def _begin(s: Session, task: Task, branch: str) -> None:
         _record(s, task)
 
 
-def _finish(s: Session, task: Task, branch: str) -> None:
+def _finish(s: Session, task: Task, branch: str, again: str) -> None:
     info(f"finishing an interrupted start of this task (branch {branch} has no work on it yet)")
     if s.branch != branch:
-        _refuse_if_dirty(s, task)
+        _refuse_if_dirty(s, again)
     with interrupt.deferred():
         if s.branch != branch:
             git(s.root, "switch", "--quiet", branch)
@@ -127,11 +127,17 @@ def _record(s: Session, task: Task) -> None:
 def run(args: argparse.Namespace) -> int:
     s = open_session()
     task = s.find(args.task)
+    return start(s, task, again=f"./kit start {task.id}")
+
+
+def start(s: Session, task: Task, *, again: str) -> int:
+    """Start `task` (or finish its interrupted start) and print its issue; `./kit start`
+    and `./kit next` both come here. `again` is the command a refusal says to rerun."""
     branch = gitrepo.task_branch(task.id)
     if _unfinished_start(s, task, branch):
-        _finish(s, task, branch)
+        _finish(s, task, branch, again)
     else:
-        _begin(s, task, branch)
+        _begin(s, task, branch, again)
     _warn_prerequisites(s, task)
     out = console()
     out.print(task.issue_path.read_text(encoding="utf-8"), markup=False)
