@@ -89,6 +89,8 @@ def applies(wt: Path, commit: str, task: str) -> str | None:
     As `./kit start` / `./kit dev verify` do (tools/taskkit/gitrepo.py:
     commit_patch, apply_patch): plain `git apply --whitespace=nowarn`, setup
     first. Here both go to a scratch index, so the worktree stays as it is.
+    A mutation-graded task's mutants (mutants/*.patch, tools/taskkit/mutants.py)
+    must each apply on top of the solved tree, as they do to a learner's.
     """
     with tempfile.TemporaryDirectory() as scratch:
         env = {**os.environ, **GIT_ENV, "GIT_INDEX_FILE": str(Path(scratch) / "index")}
@@ -106,6 +108,10 @@ def applies(wt: Path, commit: str, task: str) -> str | None:
             proc = run("apply", "--cached", "--whitespace=nowarn", str(path))
             if proc.returncode != 0:
                 return f"{patch}: {proc.stderr.strip().splitlines()[0]}"
+        for mutant in sorted((wt / TASKS / task / "mutants").glob("*.patch")):
+            proc = run("apply", "--cached", "--check", "--whitespace=nowarn", str(mutant))
+            if proc.returncode != 0:
+                return f"mutants/{mutant.name}: {proc.stderr.strip().splitlines()[0]}"
     return None
 
 

@@ -79,7 +79,7 @@ class TaskSpecTest(TestCase):
     def test_unknown_check_kind(self) -> None:
         self.assertExpectedInline(
             self.error_for(GOOD.replace("kind: pytest", "kind: pytests")),
-            """tools/tasks/07-good-task/task.yaml:9: check kind 'pytests' must be one of: pytest, command, lint, review""",
+            """tools/tasks/07-good-task/task.yaml:9: check kind 'pytests' must be one of: pytest, command, lint, review, mutants""",
         )
 
     def test_lint_check_takes_no_args(self) -> None:
@@ -153,6 +153,44 @@ class TaskSpecTest(TestCase):
         self.assertExpectedInline(
             self.error_for(GOOD.replace("track: foundations\n", "")),
             """tools/tasks/07-good-task/task.yaml:1: task.yaml has no 'track'""",
+        )
+
+    def test_a_mutants_check(self) -> None:
+        (self.root / "muts").mkdir()
+        (self.root / "muts" / "off-by-one.patch").write_text("# a mutant\n")
+        text = GOOD.replace(
+            "  - kind: pytest\n    args: [tests]\n",
+            "  - kind: mutants\n    mutants: muts\n    args: [tests]\n",
+        )
+        self.assertEqual(self.error_for(text), "no error")
+        (check,) = load_task(self.root / "tools" / "tasks" / "07-good-task", self.root).checks
+        self.assertEqual((check.kind, check.mutants, check.argv), ("mutants", "muts", ("tests",)))
+        self.assertEqual(check.name, "your tests kill every mutant: pytest tests")
+
+    def test_a_mutants_check_needs_patches(self) -> None:
+        (self.root / "empty").mkdir()
+        text = GOOD.replace(
+            "  - kind: pytest\n    args: [tests]\n",
+            "  - kind: mutants\n    mutants: empty\n    args: [tests]\n",
+        )
+        self.assertExpectedInline(
+            self.error_for(text),
+            """tools/tasks/07-good-task/task.yaml:10: mutants 'empty' has no mutant: a directory of <name>.patch files is wanted""",
+        )
+        self.assertExpectedInline(
+            self.error_for(text.replace("mutants: empty", "mutants: ../elsewhere")),
+            """tools/tasks/07-good-task/task.yaml:10: mutants '../elsewhere' must be a directory inside the repository, relative to its root""",
+        )
+        self.assertExpectedInline(
+            self.error_for(text.replace("    mutants: empty\n", "")),
+            """tools/tasks/07-good-task/task.yaml:9: check 1 has no 'mutants'""",
+        )
+
+    def test_only_a_mutants_check_takes_mutants(self) -> None:
+        text = GOOD.replace("    args: [tests]\n", "    args: [tests]\n    mutants: muts\n")
+        self.assertExpectedInline(
+            self.error_for(text),
+            """tools/tasks/07-good-task/task.yaml:11: a 'pytest' check takes no 'mutants'""",
         )
 
     def test_every_task_of_this_checkout_loads(self) -> None:

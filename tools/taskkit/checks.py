@@ -50,6 +50,10 @@ def command_for(root: Path, check: Check, base: str | None = None) -> list[str] 
     """
     if check.kind == "pytest":
         return [sys.executable, "-m", "pytest", *check.argv]
+    if check.kind == "mutants":  # tools/taskkit/mutants.py, when the checkout has it
+        if not (root / "tools" / "taskkit" / "mutants.py").is_file():
+            return None
+        return [sys.executable, "-m", "tools.taskkit.mutants", str(check.mutants), *check.argv]
     if check.kind == "command":
         first = sys.executable if check.argv[0] == "python" else check.argv[0]
         return [first, *check.argv[1:]]

@@ -75,6 +75,9 @@ def check_hint(result: CheckResult) -> str:
         return "`./kit build` shows the first compiler error with its file:line"
     if check.kind == "pytest":
         return f"run it: {shlex.join(['python', '-m', 'pytest', *check.argv])}"
+    if check.kind == "mutants":
+        cmd = ["python", "-m", "tools.taskkit.mutants", str(check.mutants), *check.argv]
+        return f"run it: {shlex.join(cmd)} (every mutant it lists as survived needs a test)"
     return f"run it: {shlex.join(check.argv)}"
 
 

@@ -18,6 +18,9 @@ Example (every key but `needs_build` is required)::
         argv: [python, -m, torchgen_mini, check, native_functions.yaml]
       - kind: lint                  # ./kit lint (if the checkout has it)
       - kind: review                # ./kit review (if the checkout has it)
+      - kind: mutants               # the tests <args> must kill every mutant in
+        mutants: tools/tasks/01-docs-cumsum-dtype/mutants   # <dir>/*.patch and
+        args: [test/ops/test_x.py]  # pass unmutated (tools/taskkit/mutants.py)
     hints:                          # revealed one at a time, in this order
       - First hint.
 
@@ -54,8 +57,8 @@ from tools.taskkit.vocab import TOPICS, TRACKS
 from torchgen_mini.diagnostics import Location, ParseError
 from torchgen_mini.yaml_loader import YList, YMap, load_yaml
 
-CheckKind = Literal["pytest", "command", "lint", "review"]
-CHECK_KINDS: tuple[CheckKind, ...] = ("pytest", "command", "lint", "review")
+CheckKind = Literal["pytest", "command", "lint", "review", "mutants"]
+CHECK_KINDS: tuple[CheckKind, ...] = ("pytest", "command", "lint", "review", "mutants")
 DIFFICULTIES = ("easy", "medium", "hard")
 ID_PATTERN = re.compile(r"^[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_TIMEOUT_S = 900
@@ -72,18 +75,23 @@ _TASK_KEYS = (
     "checks",
     "hints",
 )
-_CHECK_KEYS = ("kind", "name", "args", "argv", "timeout")
+_CHECK_KEYS = ("kind", "name", "args", "argv", "mutants", "timeout")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One check that decides a task; `argv` is pytest's arguments or the command line."""
+    """One check that decides a task; `argv` is pytest's arguments or the command line.
+
+    `mutants` (kind "mutants" only) is the directory of the mutant patches,
+    relative to the repository root; `argv` is then the pytest arguments.
+    """
 
     kind: CheckKind
     name: str
     argv: tuple[str, ...]
     timeout: int
     loc: Location
+    mutants: str | None = None
 
 
 @dataclass(frozen=True)
@@ -246,7 +254,7 @@ def _check_files(r: _Reader) -> tuple[str, ...]:
     return files
 
 
-def _parse_check(file: str, item: Any, line: int, index: int) -> Check:
+def _parse_check(file: str, item: Any, line: int, index: int, root: Path) -> Check:
     if not isinstance(item, YMap):
         raise spec_error(file, line, f"check {index} must be a mapping with a 'kind'")
     r = _Reader(file, item, f"check {index}", _CHECK_KEYS)
@@ -255,13 +263,30 @@ def _parse_check(file: str, item: Any, line: int, index: int) -> Check:
         msg = f"check kind '{kind}' must be one of: {', '.join(CHECK_KINDS)}"
         raise spec_error(file, r.line("kind"), msg)
     argv = _check_argv(r, kind)
+    mutants = _check_mutants(r, kind, root)
     name = r.string("name", default=_default_name(kind, argv))
     timeout = r.integer("timeout", DEFAULT_TIMEOUT_S)
-    return Check(kind, name, argv, timeout, Location(file, line))
+    return Check(kind, name, argv, timeout, Location(file, line), mutants)
+
+
+def _check_mutants(r: _Reader, kind: str, root: Path) -> str | None:
+    if kind != "mutants":
+        if "mutants" in r.data:
+            raise spec_error(r.file, r.line("mutants"), f"a '{kind}' check takes no 'mutants'")
+        return None
+    value = r.string("mutants")
+    p = PurePosixPath(value)
+    if p.is_absolute() or ".." in p.parts:
+        msg = f"mutants '{value}' must be a directory inside the repository, relative to its root"
+        raise spec_error(r.file, r.line("mutants"), msg)
+    if not any((root / value).glob("*.patch")):
+        msg = f"mutants '{value}' has no mutant: a directory of <name>.patch files is wanted"
+        raise spec_error(r.file, r.line("mutants"), msg)
+    return value
 
 
 def _check_argv(r: _Reader, kind: str) -> tuple[str, ...]:
-    wanted = {"pytest": "args", "command": "argv"}.get(kind)
+    wanted = {"pytest": "args", "mutants": "args", "command": "argv"}.get(kind)
     for key in ("args", "argv"):
         if key in r.data and key != wanted:
             msg = f"a '{kind}' check takes no '{key}'"
@@ -281,17 +306,19 @@ def _check_argv(r: _Reader, kind: str) -> tuple[str, ...]:
 def _default_name(kind: str, argv: tuple[str, ...]) -> str:
     if kind == "pytest":
         return "pytest " + " ".join(argv)
+    if kind == "mutants":
+        return "your tests kill every mutant: pytest " + " ".join(argv)
     if kind == "command":
         return " ".join(argv)
     return kind
 
 
-def _parse_checks(r: _Reader) -> tuple[Check, ...]:
+def _parse_checks(r: _Reader, root: Path) -> tuple[Check, ...]:
     items = r.require("checks")
     if not isinstance(items, YList) or not items:
         raise spec_error(r.file, r.line("checks"), "'checks' must be a non-empty list")
     return tuple(
-        _parse_check(r.file, item, line, i + 1)
+        _parse_check(r.file, item, line, i + 1, root)
         for i, (item, line) in enumerate(zip(items, items.item_lines, strict=True))
     )
 
@@ -304,7 +331,8 @@ def _parse_hints(r: _Reader) -> tuple[str, ...]:
 
 
 def load_task(directory: Path, display_root: Path) -> Task:
-    """Parse `directory/task.yaml`; paths in errors are relative to `display_root`."""
+    """Parse `directory/task.yaml`; paths in errors, and a mutants check's directory, are
+    relative to `display_root` (the repository root)."""
     path = directory / "task.yaml"
     file = path.relative_to(display_root).as_posix()
     try:
@@ -316,10 +344,10 @@ def load_task(directory: Path, display_root: Path) -> Task:
         raise spec_error(file, errors[0].loc.line, errors[0].message)
     if not isinstance(data, YMap):
         raise spec_error(file, 1, "task.yaml must be a mapping (id: ..., title: ..., ...)")
-    return _build_task(_Reader(file, data, "task.yaml", _TASK_KEYS), directory)
+    return _build_task(_Reader(file, data, "task.yaml", _TASK_KEYS), directory, display_root)
 
 
-def _build_task(r: _Reader, directory: Path) -> Task:
+def _build_task(r: _Reader, directory: Path, root: Path) -> Task:
     return Task(
         id=_check_id(r, directory),
         title=r.string("title"),
@@ -329,7 +357,7 @@ def _build_task(r: _Reader, directory: Path) -> Task:
         prerequisites=r.strings("prerequisites"),
         files=_check_files(r),
         needs_build=r.boolean("needs_build"),
-        checks=_parse_checks(r),
+        checks=_parse_checks(r, root),
         hints=_parse_hints(r),
         directory=directory,
         loc=Location(r.file, 1),
