@@ -61,12 +61,14 @@ Example::
 add_docstr(
     "log1p",
     r"""
-log1p(input) -> Tensor
+log1p(input, *, out=None) -> Tensor
 
 Natural logarithm of ``1 + input``, elementwise. Unlike ``log(1 + input)``
 it stays accurate when ``input`` is much smaller than 1, where ``1 + input``
 would round to 1. Integer and bool inputs give the default float dtype, as
 :func:`torch.log1p` does. ``-1`` gives ``-inf`` and values below it ``nan``.
+``log1p_(input)`` works in place, on a floating-point ``input`` (an integer
+one cannot hold the float result, as in torch).
 
 Example::
 

@@ -19,6 +19,12 @@ STRUCTURED = (
     "add.Tensor",
     "add_.Tensor",
     "add.out",
+    "cumsum",
+    "cumsum_",
+    "cumsum.out",
+    "log1p",
+    "log1p_",
+    "log1p.out",
     "mul.Tensor",
     "mul_.Tensor",
     "mul.out",
@@ -27,6 +33,8 @@ STRUCTURED = (
     "sigmoid.out",
     "softplus",
     "softplus.out",
+    "sum.dim_IntList",
+    "sum.IntList_out",
 )
 
 
@@ -60,6 +68,49 @@ def test_meta_results() -> None:
     assert aten_mini.mul(t, t).stride() == (1, 3)  # TensorIterator keeps the input's layout
     with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
         aten_mini.add_(torch.empty(4, device="meta"), torch.empty(3, 4, device="meta"))
+
+
+def test_meta_results_of_a_reduction_and_a_scan() -> None:
+    # meta() on at::impl::MetaBase (no TensorIterator): resize_reduction for sum,
+    # set_output_raw_strided for cumsum; integers accumulate in int64.
+    import aten_mini
+
+    x = torch.empty(3, 4, 5, dtype=torch.int32, device="meta")
+    r = aten_mini.sum(x, [0, -1], keepdim=True)
+    assert (r.device.type, r.shape, r.dtype) == ("meta", torch.Size([1, 4, 1]), torch.int64)
+    assert aten_mini.sum(x, None).shape == torch.Size([])
+    c = aten_mini.cumsum(x, 1, dtype=torch.float64)
+    assert (c.shape, c.dtype, c.stride()) == (x.shape, torch.float64, (20, 5, 1))
+    assert aten_mini.cumsum_(x, 1).dtype == torch.int32  # in place keeps self's dtype
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        aten_mini.cumsum(x, 3)
+
+
+def test_dtype_of_a_given_output_as_upstream() -> None:
+    # A given output keeps its dtype; dtype= that differs is the wrappers' error,
+    # as torch's structured wrappers give it.
+    import aten_mini
+
+    x = torch.randn(3, 4)
+    out = torch.empty(0, dtype=torch.float64)
+    assert aten_mini.sum(x, [1], out=out) is out and out.dtype == torch.float64
+    torch.testing.assert_close(out, x.sum(1, dtype=torch.float64))
+    calls = {
+        "sum out=": lambda m: m.sum(x, [1], dtype=torch.float64, out=torch.empty(3)),
+        "cumsum out=": lambda m: m.cumsum(x, 1, dtype=torch.float64, out=torch.empty(3, 4)),
+        "log1p_ int": lambda m: m.log1p_(torch.arange(3)),
+    }
+    for name, call in calls.items():
+        with pytest.raises(RuntimeError) as theirs:
+            call(torch)
+        message = re.escape(str(theirs.value).splitlines()[0])
+        with pytest.raises(RuntimeError, match=message):
+            call(aten_mini)
+            pytest.fail(f"{name}: no error")
+    with pytest.raises(RuntimeError) as theirs:
+        x.clone().cumsum_(1, dtype=torch.float64)
+    with pytest.raises(RuntimeError, match=re.escape(str(theirs.value).splitlines()[0])):
+        aten_mini.cumsum_(x.clone(), 1, dtype=torch.float64)
 
 
 def test_out_rules() -> None:
