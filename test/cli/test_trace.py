@@ -1,5 +1,7 @@
 """`./kit trace`: the path of `aten_mini.add(x, y)` (needs the build), with
-line numbers and the CPU capability normalised, and its one-line errors."""
+line numbers and the CPU capability normalised, and its one-line errors; for
+a structured op, which generated wrapper ran (functional, in-place, out=, Meta)
+and its meta and impl functions."""
 
 # ruff: noqa: E501
 
@@ -38,8 +40,9 @@ result: Tensor(shape=(2, 3), dtype=torch.float32, device=cpu)
   ADInplaceOrView  fallthrough: skipped
   BackendSelect    fallthrough: skipped
   CPU              generated wrapper wrapper_CPU_add_Tensor at build/generated/RegisterCPU.cpp:N
-                   calls TORCH_META_FUNC2(add, Tensor) at aten_mini/native/BinaryOps.cpp:N
-                   calls TORCH_IMPL_FUNC(add_out) at aten_mini/native/BinaryOps.cpp:N
+                   structured (functional): allocates the output meta() computes; impl() fills it
+                   meta: TORCH_META_FUNC2(add, Tensor) at aten_mini/native/BinaryOps.cpp:N
+                   impl: TORCH_IMPL_FUNC(add_out) at aten_mini/native/BinaryOps.cpp:N
 
 == Type promotion and output (observed: the dtypes each call saw and returned)
   aten_mini::add.Tensor: inputs float32, float32 -> result float32
@@ -57,6 +60,39 @@ dispatcher's own table (torch._C._dispatch_dump_table), since a release libtorch
 logs no per-key trace; stub calls by the kit's stub trace.
 """,
         )
+
+    def test_a_structured_op_names_the_wrapper_that_ran(self) -> None:
+        # which of the three generated wrappers ran, what it did with the output, meta and impl
+        inplace = self.run_trace("aten_mini.mul_(x, y)")
+        self.assertIn(
+            "CPU              generated wrapper wrapper_CPU_mul__Tensor at build/generated/RegisterCPU.cpp:N\n"
+            "                   structured (in-place): checks self against the output meta() computes; impl() fills it\n"
+            "                   meta: TORCH_META_FUNC2(mul, Tensor) at aten_mini/native/BinaryOps.cpp:N\n"
+            "                   impl: TORCH_IMPL_FUNC(mul_out) at aten_mini/native/BinaryOps.cpp:N\n",
+            inplace,
+        )
+        self.assertIn(
+            "output: self, checked by the generated structured wrapper (check_inplace)", inplace
+        )
+        out = self.run_trace("aten_mini.mul(x, y, out=torch.empty(0))")
+        self.assertIn(
+            "generated wrapper wrapper_CPU_mul_out at build/generated/RegisterCPU.cpp:N\n", out
+        )
+        self.assertIn(
+            "structured (out=): resizes out to the output meta() computes; impl() fills it", out
+        )
+        self.assertIn("output: out, resized by the generated structured wrapper (resize_out)", out)
+
+    def test_on_meta_only_meta_runs(self) -> None:
+        out = self.run_trace("aten_mini.sigmoid(x.to('meta'))")
+        self.assertIn(
+            "Meta             generated wrapper wrapper_Meta_sigmoid at build/generated/RegisterMeta.cpp:N\n"
+            "                   structured (functional): allocates the output meta() computes; on Meta, no impl() runs\n"
+            "                   meta: TORCH_META_FUNC(sigmoid) at aten_mini/native/UnaryOps.cpp:N\n\n",
+            out,
+        )
+        self.assertIn("(create_out: at::detail::empty_meta, no dispatcher call)", out)
+        self.assertIn("none: no kernel of this call went through a DispatchStub", out)
 
     def test_a_composite_op_shows_the_calls_it_makes(self) -> None:
         out = self.run_trace("aten_mini.silu(x)")

@@ -32,6 +32,12 @@ from typing import Any
 #    exactly the dispatcher's rule (highest key first; fallthroughs skipped;
 #    wrapper keys like Autograd pass the call on), so the path printed is the
 #    one the dispatcher takes, derived from its own state.
+# Which generated wrapper ran follows from 1 and 3: the overload called (a
+# structured op's functional, in-place and out= overloads each have their
+# own wrapper, registered by the m.impl line the table entry points at) and
+# the backend key the walk ends on (the Meta wrapper runs meta() only). What
+# that wrapper does with the output, and the meta() and impl() it calls, are
+# read from native_functions.yaml and the sources, not observed.
 
 X_TEXT = "torch.tensor([[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]])"
 Y_TEXT = "torch.tensor([[0.5, 0.5, 0.5], [2.0, 2.0, 2.0]])"

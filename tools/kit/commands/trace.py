@@ -8,10 +8,13 @@ arguments are left out, Note [Only the kit's calls]); the dispatch keys each
 of the kit's calls went through (the dispatcher's own table, walked for the
 call's key set), with what the kit's autograd kernel did (a backward node
 only for a differentiable op with an input that requires grad); the
-generated wrapper and the hand-written kernel it calls; where type promotion
-and the output allocation happened; and the DispatchStub calls with the CPU
-capability that ran them (the kit's stub trace). See Note [What ./kit trace
-observes] in tools/ops/tracer.py for how each part is known and its limits.
+generated wrapper and the hand-written kernel it calls (for a structured op:
+which of its generated wrappers ran, functional / in-place / out= / Meta,
+what that wrapper does with the output, and its TORCH_META_FUNC and
+TORCH_IMPL_FUNC); where type promotion and the output allocation happened;
+and the DispatchStub calls with the CPU capability that ran them (the kit's
+stub trace). See Note [What ./kit trace observes] in tools/ops/tracer.py for
+how each part is known and its limits.
 """
 
 from __future__ import annotations
@@ -285,19 +288,48 @@ class Context:
         return [f"calls at_mini::native::{kernel} at {hit or '(not found in aten_mini/native)'}"]
 
     def structured_calls(self, f: NativeFunction, key: DispatchKey) -> list[str]:
-        """`calls TORCH_META_FUNC2(add, Tensor) at ...`, then the impl, for a structured op."""
-        group = [g for g in self.fns if g.root_name == f.root_name]
-        names = list(kernel_check.meta_names(group))
-        out = next(iter(kernel_check.meta_names(group).values()), None)
+        """Which structured wrapper ran and what it does, then its meta() and impl().
+
+        The group is the one `f` belongs to: its out= entry (`structured: True`)
+        and the functional entry that delegates to it, whose name is meta()'s.
+        """
+        out_name = f.func.name if f.structured else f.structured_delegate
+        out = next((g for g in self.fns if g.func.name == out_name), None)
+        delegates = [g for g in self.fns if g.structured_delegate == out_name]
+        names = list(kernel_check.meta_names([*delegates, out] if out else []))
         kernel = out.dispatch.get(key) if out is not None else None
-        if kernel is not None:
+        if kernel is not None and key is not DispatchKey.Meta:
             names.append(kernel_check.IMPL + kernel)
         found = oplookup.kernel_locations(self.root, set(names))
-        lines = []
+        lines = [_STRUCTURED_VARIANT[f.func.kind()] + _STRUCTURED_ON[key is DispatchKey.Meta]]
         for name in names:
+            part = "meta" if name.startswith(kernel_check.META) else "impl"
             label = oplookup.kernel_label(name)
-            lines.append(f"calls {label} at {found.get(name) or '(not found in aten_mini/native)'}")
+            where = found.get(name) or "(not found in aten_mini/native)"
+            lines.append(f"{part}: {label} at {where}")
         return lines
+
+
+# What the generated wrapper of each variant of a structured op does (Note [How
+# structured wrappers allocate outputs] in torchgen_mini/dest/structured.py).
+_STRUCTURED_VARIANT = {
+    SchemaKind.functional: "structured (functional): allocates the output meta() computes",
+    SchemaKind.inplace: "structured (in-place): checks self against the output meta() computes",
+    SchemaKind.out: "structured (out=): resizes out to the output meta() computes",
+}
+_STRUCTURED_ON = {False: "; impl() fills it", True: "; on Meta, no impl() runs"}
+# How the functional wrapper of each backend key allocates (create_out).
+_STRUCTURED_EMPTY = {
+    "CPU": "create_out: at::detail::empty_cpu",
+    "Meta": "create_out: at::detail::empty_meta",
+    "CUDA": "create_out: at::empty",
+}
+_STRUCTURED_OUTPUT = {
+    SchemaKind.functional: "allocated by the generated structured wrapper ({empty}, "
+    "no dispatcher call)",
+    SchemaKind.inplace: "self, checked by the generated structured wrapper (check_inplace)",
+    SchemaKind.out: "out, resized by the generated structured wrapper (resize_out)",
+}
 
 
 def wrapper_of(root: Path, e: Entry, name: str) -> str:
@@ -365,23 +397,25 @@ def describe(
     return [f"{e.kind} at {e.where}"], False
 
 
-def _show_path(ctx: Context, t: Traced, tables: dict[str, str]) -> None:
+def _show_path(ctx: Context, t: Traced, tables: dict[str, str]) -> str | None:
+    """Print the keys the call went through; the key whose kernel ended the walk, if any."""
     _say(f"\n== Dispatch of {t.name} (key set from {t.how})")
     table = parse_table(tables.get(t.name, ""), ctx.root)
     if t.keys is None or not table:
         _say("  not observed: the overload or the key set of this call is unknown")
-        return
+        return None
     for key in t.keys:
         entry = table.get(key)
         if entry is None:
             _say(f"  {key:<16} no kernel and no fallback: the dispatcher raises here")
-            return
+            return None
         lines, last = describe(ctx, t.name, entry, t.call)
         _say(f"  {key:<16} {lines[0]}")
         for line in lines[1:]:
             _say(f"  {'':<16} {line}")
         if last:
-            return
+            return key
+    return None
 
 
 def _kernel_file(ctx: Context, name: str) -> str | None:
@@ -400,7 +434,9 @@ def _kernel_file(ctx: Context, name: str) -> str | None:
 _PROMOTING_BUILDERS = re.compile(r"\bbuild_(?:borrowing_)?(?:binary|unary_float|binary_float)_op\(")
 
 
-def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]) -> None:
+def _show_types(
+    ctx: Context, traced: list[Traced], events: list[dict[str, Any]], ended: dict[int, str | None]
+) -> None:
     """Per kit call: input dtypes vs the result's, where the cast and the output came from."""
     _say("\n== Type promotion and output (observed: the dtypes each call saw and returned)")
     shown = False
@@ -432,11 +468,9 @@ def _show_types(ctx: Context, traced: list[Traced], events: list[dict[str, Any]]
         f = ctx.native(t.name)
         if {"aten::empty", "aten::empty_strided"} & names:
             _say("    output: allocated inside the call (the aten::empty above)")
-        elif f is not None and f.structured_delegate and f.func.kind() is SchemaKind.functional:
-            _say(
-                "    output: allocated by the generated structured wrapper (create_out:"
-                " at::detail::empty_cpu, no dispatcher call)"
-            )
+        elif f is not None and f.part_of_structured_group and f.func.kind() in _STRUCTURED_OUTPUT:
+            empty = _STRUCTURED_EMPTY.get(ended.get(t.event) or "", "create_out")
+            _say(f"    output: {_STRUCTURED_OUTPUT[f.func.kind()].format(empty=empty)}")
         else:
             _say("    output: written into a tensor that was passed in (in-place or out=)")
     if not shown:
@@ -484,9 +518,10 @@ def trace(root: Path, expression: str, capability: str | None) -> int:
     _show_calls(data["events"])
     ctx = Context(root, oplookup.load_functions(root))
     traced = match_calls(data)
+    ended: dict[int, str | None] = {}
     for t in traced:
-        _show_path(ctx, t, data["tables"])
-    _show_types(ctx, traced, data["events"])
+        ended[t.event] = _show_path(ctx, t, data["tables"])
+    _show_types(ctx, traced, data["events"], ended)
     _show_stubs(root, data)
     _say("\n" + LIMITS)
     return 0
