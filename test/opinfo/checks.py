@@ -1517,9 +1517,18 @@ def _stack(examples: list[torch.Tensor], where: str | None) -> tuple[torch.Tenso
 
 
 def vmap_problem(
-    op: OpInfo, s: SampleInput, seed: int, compared: list[SampleInput] | None = None
+    op: OpInfo,
+    s: SampleInput,
+    seed: int,
+    compared: list[SampleInput] | None = None,
+    errors: list[str] | None = None,
 ) -> str | None:
-    """How torch.vmap of the op on batches of `s` differs from a loop and from torch's."""
+    """How torch.vmap of the op on batches of `s` differs from a loop and from torch's.
+
+    `compared` collects the samples compared, `errors` what an example raised
+    where vmap raised too (nothing to compare): the first is what nothing_ran
+    shows, so a kernel that always raises is reported with its own error.
+    """
     assert op.op is not None
     positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
     tensors = [s.values()[i] for i in positions]
@@ -1536,6 +1545,8 @@ def vmap_problem(
         if loop_exc is not None:  # check_reference says whether the op should run here
             if exc is None:
                 return f"{name}: torch.vmap ran, but one example raises {error_line(loop_exc)}"
+            if errors is not None:
+                errors.append(f"{s}: an example raises {error_line(loop_exc)}")
             continue
         want = torch.stack([r for r, _ in loop])
         if exc is not None:
@@ -1643,16 +1654,28 @@ def check_vmap(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """torch.vmap of the op equals a loop and torch's, with no fallback. See Note [vmap checks]."""
     samples = vmap_samples(op, device, dtype)
     compared: list[SampleInput] = []
-    problems = per_numbered_sample(samples, lambda i, s: vmap_problem(op, s, i, compared))
+    errors: list[str] = []
+    problems = per_numbered_sample(samples, lambda i, s: vmap_problem(op, s, i, compared, errors))
     if not compared and not problems:
-        nothing_ran(op, where_str(device, dtype), "test_vmap", [])
+        nothing_ran(op, where_str(device, dtype), "test_vmap", errors)
     if problems:
         summary = f"torch.vmap is wrong on {len(problems)} of {len(samples)} samples"
         fail(op, where_str(device, dtype), summary, problems, VMAP_HINT)
 
 
-def vmap_inplace_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
-    """vmap of the in-place variant over a batched self: a loop's values, self returned."""
+def vmap_inplace_problem(
+    op: OpInfo,
+    s: SampleInput,
+    seed: int,
+    compared: list[SampleInput] | None = None,
+    errors: list[str] | None = None,
+) -> str | None:
+    """vmap of the in-place variant over a batched self: a loop's values, self returned.
+
+    Where an example raises and vmap does too, nothing is compared: `errors`
+    (if given) collects the example's error when torch's in-place op does not
+    raise there (a refusal by design, like a cast in place, is no error).
+    """
     assert op.inplace_variant is not None
     inplace = op.inplace_variant
     positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
@@ -1666,6 +1689,8 @@ def vmap_inplace_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
             return (
                 f"torch.vmap of the in-place variant ran; an example raises {error_line(loop_exc)}"
             )
+        if errors is not None and ref_inplace_result(op, s)[1] is None:
+            errors.append(f"{s}: an example raises {error_line(loop_exc)}")
         return None
     returned_self: list[bool] = []
 
@@ -1694,19 +1719,34 @@ def vmap_inplace_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
         why = mismatch(args[0].movedim(in_dims[0] or 0, 0), want, op)
         if why:
             return f"{name}: self after the in-place variant under vmap differs from a loop: {why}"
+    if compared is not None:
+        compared.append(s)
     return None
+
+
+def ref_inplace_of(op: OpInfo) -> Callable[..., Any]:
+    """torch's in-place op: `ref_inplace`, else `ref` written back into self (as OpInfo says)."""
+    if op.ref_inplace is not None:
+        return op.ref_inplace
+    ref = op.ref
+
+    def written_back(self: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
+        return self.copy_(ref(self, *args, **kwargs))
+
+    return written_back
 
 
 def vmap_inplace_refusal_problem(op: OpInfo, s: SampleInput) -> str | None:
     """Self not batched, another argument batched: refused, as torch's vmap refuses it."""
-    assert op.inplace_variant is not None and op.ref_inplace is not None
+    assert op.inplace_variant is not None
     positions = [i for i, v in enumerate(s.values()) if isinstance(v, torch.Tensor)]
     if len(positions) < 2 or not writes_into_self(op, s):
         return None
     tensors = [s.values()[i] for i in positions]
     args = [tensors[0].clone(), *(torch.stack(vmap_examples(t, 0)) for t in tensors[1:])]
     in_dims = (None, *(0,) * (len(tensors) - 1))
-    _, ref_exc = _call(torch.vmap(as_function_of(op.ref_inplace, s, positions), in_dims), *args)
+    ref_inplace = as_function_of(ref_inplace_of(op), s, positions)
+    _, ref_exc = _call(torch.vmap(ref_inplace, in_dims), *args)
     if ref_exc is None:
         return None  # torch batches it (a broadcast that fits): nothing to refuse
     _, exc = _call(torch.vmap(as_function_of(op.inplace_variant, s, positions), in_dims), *args)
@@ -1720,9 +1760,18 @@ def vmap_inplace_refusal_problem(op: OpInfo, s: SampleInput) -> str | None:
 def check_vmap_inplace(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     """vmap of the in-place variant writes into the batched self, as a loop would."""
     samples = vmap_samples(op, device, dtype)
-    problems = per_numbered_sample(
-        samples, lambda i, s: vmap_inplace_problem(op, s, i) or vmap_inplace_refusal_problem(op, s)
-    )
+    compared: list[SampleInput] = []
+    errors: list[str] = []
+
+    def problem(i: int, s: SampleInput) -> str | None:
+        return vmap_inplace_problem(op, s, i, compared, errors) or vmap_inplace_refusal_problem(
+            op, s
+        )
+
+    problems = per_numbered_sample(samples, problem)
+    if not compared and not problems and errors:
+        # an example raised where torch's in-place op runs (Note [A check must run on something])
+        nothing_ran(op, where_str(device, dtype), "test_vmap_inplace", errors)
     if problems:
         summary = "torch.vmap of the in-place variant is wrong"
         fail(op, where_str(device, dtype), summary, problems, VMAP_HINT)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tools.ops import oplookup
 from tools.ops.oplookup import Hit
+from torchgen_mini import kernel_check
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "TODO(new-op)"
@@ -59,7 +60,9 @@ def entry_lines(text: str, starts: re.Pattern[str], op: str) -> list[range]:
 def kernel_files(root: Path, op: str) -> list[str]:
     """The files that define a kernel of `op` or register one of its DispatchStubs."""
     group = [f for f in oplookup.load_functions(root) if f.root_name == op]
-    kernels = {k for f in group for k in f.dispatch.values()}
+    # as torchgen_mini's kernel check names them: a structured op's `impl:` and `meta:` too
+    kernels = {k for f in group for k in kernel_check.kernel_keys(f)}
+    kernels |= set(kernel_check.meta_names(group))
     files = [hit.path for hit in oplookup.kernel_locations(root, kernels).values()]
     for stub in {s.name for f in group for s in f.dispatch_stubs}:
         files += [hit.path for hit in oplookup.stub_registrations(root, stub)]

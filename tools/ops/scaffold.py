@@ -6,9 +6,12 @@ goes. See Note [What new-op scaffolds] for the shape of the scaffold.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import dataclass
 
 from torchgen_mini.api import cpp
+from torchgen_mini.dest import structured as structured_dest
 from torchgen_mini.model import (
     Argument,
     BaseTy,
@@ -20,17 +23,30 @@ from torchgen_mini.model import (
 
 # Note [What new-op scaffolds]
 # One pointwise-shaped op `foo` with one or two Tensor inputs and one Tensor
-# result: the YAML entries (functional, and `foo_` / `foo.out` when asked)
-# sharing one DispatchStub `foo_stub: void(at::TensorIteratorBase&)`, each
+# result, structured by default as upstream writes its pointwise ops:
+# `foo.out` says `structured: True` and `structured_inherits:
+# TensorIteratorBase` and carries the `dispatch:` (kernel `foo_out`); `foo`
+# (and `foo_` with --inplace) say `structured_delegate: foo.out`. They share
+# one DispatchStub `foo_stub: void(at::TensorIteratorBase&)`, and each is
 # tagged `pointwise` with a `shape_function` (its fake kernel, so
-# torch.compile and opcheck work; see Note [Choosing the shape function]); a
-# device-generic `native/Foo.cpp` that builds a broadcasting, type-promoting
-# TensorIterator and calls the stub; loops in `native/cpu/FooKernel.cpp` and
-# `native/cuda/FooKernel.cu` that fail with
-# "TODO(new-op): implement foo in <that file>"; an OpInfo (upstream's
+# torch.compile and opcheck work; see Note [Choosing the shape function]).
+# The device-generic `native/Foo.cpp` defines TORCH_META_FUNC(foo), which
+# builds the TensorIterator (build_borrowing_unary_op / _binary_op:
+# broadcasting, type promotion; upstream's builders) and so computes the
+# result's shape and dtype, and TORCH_IMPL_FUNC(foo_out), which calls the
+# stub; the codegen writes the functional, in-place and out= wrappers for
+# CPU, CUDA and Meta around them (Note [How structured wrappers allocate
+# outputs] in torchgen_mini/dest/structured.py). `--no-structured` writes
+# the older form instead: a `dispatch:` on each entry and one hand-written
+# kernel per variant in `native/Foo.cpp` that builds the same iterator.
+# Loops in `native/cpu/FooKernel.cpp` and `native/cuda/FooKernel.cu` fail
+# with "TODO(new-op): implement foo in <that file>". Every file includes
+# only the op's own generated headers (ops/foo_native.h, ops/foo_stubs.h),
+# so adding the op recompiles its own files. Then an OpInfo (upstream's
 # reference and dtypes, special-value samples: see Note [The scaffolded
-# OpInfo]), a docstring whose example is still to be written, and
-# `not_implemented` derivative formulas.
+# OpInfo]), a docstring whose example is still to be written, and a
+# derivatives.yaml entry with `not_implemented` gradients and a TODO for
+# them and for the `result:` (forward-mode) formula.
 # So the build succeeds at once, and every test of the op fails naming the
 # file to edit (test_todos in test/ops/test_ops.py fails on every
 # `TODO(new-op)` marker left, with its file:line). Other shapes (reductions,
@@ -59,10 +75,20 @@ class Plan:
     inplace: FunctionSchema | None
     out: FunctionSchema | None
     cuda: bool
+    # structured (Note [What new-op scaffolds]): the kernels are meta() and
+    # impl() of the out= entry, which must then exist
+    structured: bool = False
+
+    def __post_init__(self) -> None:
+        assert not self.structured or self.out is not None, "a structured op needs its out="
 
     @property
     def stub(self) -> str:
         return f"{self.name}_stub"
+
+    @property
+    def out_kernel(self) -> str:
+        return f"{self.name}_out"
 
     @property
     def generic_file(self) -> str:
@@ -114,14 +140,22 @@ def yaml_entries(p: Plan) -> str:
     if p.inplace is not None:
         blocks.append(_entry(p, p.inplace, p.name + "_", "", shape))
     if p.out is not None:
-        blocks.append(_entry(p, p.out, p.name + "_out", "", shape))
+        blocks.append(_entry(p, p.out, p.out_kernel, "", shape))
     return "\n".join(blocks)
 
 
 def _entry(p: Plan, f: FunctionSchema, kernel: str, extra: str, shape: str) -> str:
-    """One YAML entry, keys in the order the native-yaml lint wants; `extra` before the shape."""
+    """One YAML entry, keys in the order the native-yaml lint wants; `extra` before the shape.
+
+    Structured: the out= entry is the structured kernel (and the only one with a
+    `dispatch:`), the others delegate to it.
+    """
     variants = "" if f is p.out else "  variants: function\n"
     dispatch = f"  dispatch:\n    {_keys(p)}: {kernel}\n"
+    if p.structured and f is p.out:
+        dispatch = "  structured: True\n  structured_inherits: TensorIteratorBase\n" + dispatch
+    elif p.structured:
+        dispatch = f"  structured_delegate: {p.out.name if p.out else ''}\n"
     return f"- func: {f}\n{variants}{dispatch}  tags: pointwise\n{extra}  shape_function: {shape}\n"
 
 
@@ -175,24 +209,124 @@ def _keys(p: Plan) -> str:
 def derivatives_entry(p: Plan) -> str:
     lines = [f"- name: {p.functional}"]
     lines += [f'  {a.name}: not_implemented("{p.name}")' for a in p.tensor_inputs()]
+    lines += [f"  # {line}" for line in _derivatives_todo(p)]
     return "\n".join(lines) + "\n"
+
+
+def _derivatives_todo(p: Plan) -> list[str]:
+    """What to write for backward and forward-mode AD (the file's header comment says more)."""
+    names = [a.name for a in p.tensor_inputs()]
+    tangents = " and ".join(f"{n}_t" for n in names)
+    values = " and ".join(f"{n}_p" for n in names)
+    if len(names) == 1:
+        forward = (
+            f"Forward AD: add `result: auto_element_wise` (derived from the backward formula "
+            f"of an elementwise op of one input) or a formula of {tangents} (the input's "
+            f"tangent), {values} (its value) and result; set supports_forward_ad=True."
+        )
+    else:
+        forward = (
+            f"Forward AD: add `result: <the output's tangent>`, a formula of {tangents} "
+            f"(the inputs' tangents), {values} (their values) and result (mul.Tensor has "
+            "`other_t * self_p + self_t * other_p`); set supports_forward_ad=True."
+        )
+    text = (
+        "TODO(new-op): the derivatives. Backward: replace each not_implemented with the "
+        "gradient of that input (a formula of grad, the inputs and result) and set "
+        f"supports_autograd=True in the op's OpInfo. {forward} Left out, they raise "
+        'upstream\'s errors ("the derivative for ... is not implemented", "Trying to use '
+        'forward AD with ... that does not support it"). Then delete these TODO(new-op) lines.'
+    )
+    return _wrap(text, width=84)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width`, never breaking inside a `code span`."""
+    glued = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\0"), text)
+    return [line.replace("\0", " ") for line in textwrap.wrap(glued, width=width)]
 
 
 def _signature(fn: NativeFunction, kernel: str) -> str:
     return cpp.native_signature(fn, kernel).decl()
 
 
+def _headers(p: Plan, native: bool) -> list[str]:
+    """The op's own generated headers (Note [Per-operator headers] in torchgen_mini/dest/per_op.py).
+
+    ops/<op>_native.h declares its kernels (and includes the meta classes), ops/<op>_stubs.h its
+    DispatchStub; the loops need only the stub.
+    """
+    own = [f"ops/{p.name}_native.h"] if native else []
+    return [f'#include "{h}"' for h in [*own, f"ops/{p.name}_stubs.h"]]
+
+
+def _loops_line(p: Plan) -> str:
+    cuda = f", {p.cuda_file.removeprefix('aten_mini/native/')}" if p.cuda else ""
+    return f"// Loops: {p.cpu_file.removeprefix('aten_mini/native/')}{cuda}."
+
+
 def generic_source(p: Plan, fns: dict[str, NativeFunction]) -> str:
+    """native/Foo.cpp: meta() and impl() of a structured op, else one kernel per variant."""
+    return structured_source(p, fns) if p.structured else unstructured_source(p, fns)
+
+
+def structured_source(p: Plan, fns: dict[str, NativeFunction]) -> str:
+    group = next(g for g in structured_dest.groups(list(fns.values())) if g.g.root_name == p.name)
+    tensors = [a.name for a in p.tensor_inputs()]
+    builder = "build_borrowing_unary_op" if len(tensors) == 1 else "build_borrowing_binary_op"
+    # the impl reads no argument (the iterator has them); scalars go to the stub once it takes them
+    impl_params = ", ".join(f"{b.type} /*{b.name}*/" for b in structured_dest.impl_args(group))
+    meta_params = ", ".join(
+        f"{b.type} {b.name}" if b.name in tensors else f"{b.type} /*{b.name}*/"
+        for b in structured_dest.meta_args(group)
+    )
+    inputs = ", ".join(tensors)
+    body = [
+        f"// {p.name}: structured (`structured: True` on {p.out.name if p.out else ''}),"
+        " scaffolded by ./kit new-op.",
+        "// meta() checks the inputs and builds the TensorIterator, which computes the",
+        "// result's shape and dtype; impl() runs the loop through the DispatchStub. The",
+        "// codegen writes the functional, in-place and out= wrappers (CPU, CUDA, Meta)",
+        "// that allocate, check or resize the output around them.",
+        _loops_line(p),
+        "",
+        *_headers(p, native=True),
+        "",
+        "#include <ATen/TensorIterator.h>",
+        "",
+        "namespace at_mini::meta {",
+        "",
+        "// TODO(new-op): check the inputs (TORCH_CHECK with a message naming the op and",
+        "// the argument) and pick the TensorIterator set-up the op needs. This one",
+        "// broadcasts the inputs and computes in their promoted dtype, which out= must",
+        "// hold safely; build_borrowing_unary_float_op and the other builders of",
+        "// ATen/TensorIterator.h promote differently (see TORCH_META_FUNC(sigmoid)).",
+        f"{structured_dest.meta_macro(group)}({meta_params}) {{",
+        f"  {builder}(maybe_get_output(), {inputs});",
+        "}",
+        "",
+        "} // namespace at_mini::meta",
+        "",
+        "namespace at_mini::native {",
+        "",
+        f"TORCH_IMPL_FUNC({p.out_kernel})({impl_params}) {{",
+        f"  {p.stub}(device_type(), *this);",
+        "}",
+        "",
+        "} // namespace at_mini::native",
+    ]
+    return "\n".join(body) + "\n"
+
+
+def unstructured_source(p: Plan, fns: dict[str, NativeFunction]) -> str:
     tensors = [a.name for a in p.tensor_inputs()]
     params = ", ".join(f"const at::Tensor& {t}" for t in tensors)
     inputs = "".join(f"\n      .add_const_input({t})" for t in tensors)
     body = [
-        f"// {p.name}: device-generic kernels, scaffolded by ./kit new-op.",
-        f"// Loops: {p.cpu_file.removeprefix('aten_mini/native/')}"
-        + (f", {p.cuda_file.removeprefix('aten_mini/native/')}." if p.cuda else "."),
+        f"// {p.name}: device-generic kernels, scaffolded by ./kit new-op (--no-structured).",
+        _loops_line(p),
         "",
-        '#include "DispatchStubs.h"',
-        '#include "NativeFunctions.h"',
+        *_headers(p, native=True),
         "",
         "#include <ATen/TensorIterator.h>",
         "",
@@ -215,7 +349,7 @@ def generic_source(p: Plan, fns: dict[str, NativeFunction]) -> str:
         "",
         *_kernel(p, fns, p.functional, p.name, "out", tensors),
         *_kernel(p, fns, p.inplace, p.name + "_", "self", tensors),
-        *_kernel(p, fns, p.out, p.name + "_out", "out", tensors),
+        *_kernel(p, fns, p.out, p.out_kernel, "out", tensors),
         "} // namespace at_mini::native",
     ]
     return "\n".join(body) + "\n"
@@ -263,7 +397,7 @@ def _loop_source(p: Plan, file: str, what: str, header: str, suffix: str) -> str
         [
             f"// {what} of {p.name}, scaffolded by ./kit new-op.",
             "",
-            '#include "DispatchStubs.h"',
+            *_headers(p, native=False),
             "",
             f"#include {header}",
             "",
@@ -291,14 +425,18 @@ def _reference(name: str, torch_has: bool, functional_has: bool) -> str:
         return f"torch.{name}"
     if functional_has:
         return f"F.{name}"
-    return 'lambda *args, **kwargs: torch.full_like(args[0], float("nan"))'
+    return 'lambda *args, **kwargs: torch.full_like(args[0], float("nan"), dtype=torch.float64)'
 
 
 # Note [The scaffolded OpInfo]
 # The OpInfo new-op writes is meant to catch the bugs a first kernel has, not
 # to pass. Its reference is upstream's op (`torch.<name>`, else
 # `torch.nn.functional.<name>`) when one exists, else a NaN placeholder that
-# fails every sample until it is replaced. Its dtypes are the CPU dtypes of
+# fails every sample until it is replaced (float64, so that it also runs on
+# integer and bool inputs, where a NaN of the input's dtype would raise and
+# pass for a kernel that raises too); with --inplace, the in-place
+# reference is upstream's `torch.Tensor.<name>_` when it exists (else the
+# checks derive it from `ref`). Its dtypes are the CPU dtypes of
 # upstream's own OpInfo of that name (torch.testing._internal's op_db, read
 # when new-op runs), limited to the dtypes the kit's check tries (ALL_DTYPES
 # in test/opinfo/core.py); with no upstream OpInfo, every real dtype and bool,
@@ -330,6 +468,8 @@ class Upstream:
 
     torch_has: bool = False
     functional_has: bool = False
+    # torch.Tensor.<name>_ exists: the in-place reference (raises where upstream's does)
+    inplace_has: bool = False
     # upstream OpInfo's CPU dtypes, by name (`float32`); None: no upstream OpInfo
     dtypes: tuple[str, ...] | None = None
 
@@ -369,7 +509,8 @@ def opinfo_entry(p: Plan, up: Upstream) -> str:
         f"        dtypes={dtypes_text(up.dtypes)},\n"
         f"        supports_out={p.out is not None},\n"
         f"        supports_inplace={p.inplace is not None},\n"
-        f"    ),\n"
+        + (f"        ref_inplace=torch.Tensor.{p.name}_,\n" if p.inplace and up.inplace_has else "")
+        + "    ),\n"
     )
 
 

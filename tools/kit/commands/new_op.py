@@ -1,8 +1,10 @@
 """`./kit new-op <name> --schema "..."`: scaffold a new op end-to-end.
 
-Writes the YAML entries, the kernels (device-generic, CPU, CUDA) with TODOs
-that fail with a message naming their file, an OpInfo entry, a docstring and
-derivative formulas (see Note [What new-op scaffolds] in
+Writes the YAML entries of a structured op (the out= entry `structured: True`,
+the others `structured_delegate:`; `--no-structured` for one kernel per
+variant), the kernels (TORCH_META_FUNC / TORCH_IMPL_FUNC, CPU and CUDA loops)
+with TODOs that fail with a message naming their file, an OpInfo entry, a
+docstring and derivative formulas (see Note [What new-op scaffolds] in
 tools/ops/scaffold.py). The schema is validated by torchgen_mini's model
 first; nothing is written unless every piece can be, and nothing that exists
 is ever overwritten. Then `./kit build` compiles, and `./kit test -k <name>`
@@ -51,7 +53,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='its functional schema, e.g. "hypot(Tensor self, Tensor other) -> Tensor"',
     )
     parser.add_argument("--inplace", action="store_true", help="also add <name>_ (in-place)")
-    parser.add_argument("--out", action="store_true", help="also add <name>.out (out=)")
+    parser.add_argument(
+        "--out",
+        action="store_true",
+        help="also add <name>.out (out=; a structured op always has it)",
+    )
+    parser.add_argument(
+        "--no-structured",
+        action="store_true",
+        help="one hand-written kernel per variant instead of a structured meta() + impl()",
+    )
     parser.add_argument("--no-cuda", action="store_true", help="no CUDA kernel (CPU only)")
 
 
@@ -92,8 +103,22 @@ def make_plan(args: argparse.Namespace, f: FunctionSchema) -> Plan:
     inplace = scaffold.inplace_schema(f) if args.inplace else None
     if inplace is not None and f.arguments.flat_non_out[0].name != "self":
         raise KitError("--schema:1: error: --inplace needs `Tensor self` as first argument", 2)
-    out = scaffold.out_schema(f) if args.out else None
-    return Plan(args.name, _camel(args.name), f, inplace, out, cuda=not args.no_cuda)
+    structured = not args.no_structured and _can_be_structured(args.name, f)
+    out = scaffold.out_schema(f) if args.out or structured else None
+    cuda = not args.no_cuda
+    return Plan(args.name, _camel(args.name), f, inplace, out, cuda, structured=structured)
+
+
+def _can_be_structured(name: str, f: FunctionSchema) -> bool:
+    """Whether the kit's structured codegen takes this schema; if not, say why (and fall back)."""
+    symint = [a.name for a in f.arguments.flat_non_out if a.type.is_symint_like()]
+    if symint:
+        info(
+            f"{name} takes SymInt ({', '.join(symint)}), which the kit's structured codegen "
+            "does not support yet: scaffolding the non-structured form (--no-structured)"
+        )
+        return False
+    return True
 
 
 def refuse_existing(root: Path, fns: list[NativeFunction], p: Plan) -> None:
@@ -136,10 +161,20 @@ def _first_after(names_lines: list[tuple[str, int]], name: str) -> int | None:
     return next((line for n, line in names_lines if n > name), None)
 
 
+def above_comments(text: str, line: int | None) -> int | None:
+    """1-based `line`, moved up over the comment lines right above it (they belong to it)."""
+    if line is None:
+        return None
+    lines = text.splitlines()
+    while line > 1 and lines[line - 2].startswith("#"):
+        line -= 1
+    return line
+
+
 def new_yaml(root: Path, fns: list[NativeFunction], p: Plan) -> str:
     text = (root / oplookup.NATIVE_YAML).read_text(encoding="utf-8")
     at = _first_after([(f.root_name, f.loc.line) for f in fns], p.name)
-    return insert_before_line(text, at, scaffold.yaml_entries(p))
+    return insert_before_line(text, above_comments(text, at), scaffold.yaml_entries(p))
 
 
 def new_derivatives(root: Path, p: Plan) -> str:
@@ -149,7 +184,8 @@ def new_derivatives(root: Path, p: Plan) -> str:
         (m.group(1), text.count("\n", 0, m.start()) + 1)
         for m in re.finditer(r"^- name: (\w+?)_?(?:\.\w+)?\(", text, re.MULTILINE)
     ]
-    return insert_before_line(text, _first_after(heads, p.name), scaffold.derivatives_entry(p))
+    at = above_comments(text, _first_after(heads, p.name))
+    return insert_before_line(text, at, scaffold.derivatives_entry(p))
 
 
 def new_op_db(root: Path, p: Plan) -> str:
@@ -189,7 +225,12 @@ def upstream(name: str) -> scaffold.Upstream:
     if entries:
         supported = entries[0].supported_dtypes("cpu")
         dtypes = tuple(d for d in scaffold.KIT_DTYPES if getattr(torch, d) in supported)
-    return scaffold.Upstream(hasattr(torch, name), hasattr(torch.nn.functional, name), dtypes)
+    return scaffold.Upstream(
+        hasattr(torch, name),
+        hasattr(torch.nn.functional, name),
+        inplace_has=hasattr(torch.Tensor, name + "_"),
+        dtypes=dtypes,
+    )
 
 
 def new_docs(root: Path, p: Plan) -> str:
@@ -241,12 +282,23 @@ def run(args: argparse.Namespace) -> int:
     fns = oplookup.load_functions(root)
     refuse_existing(root, fns, p)
     writes = plan_writes(root, fns, p)
+    if p.structured and not args.out:
+        info(
+            f"structured: {p.name}.out carries the kernels (meta and impl), so it is added "
+            "too; --no-structured scaffolds the functional form alone"
+        )
     for rel, text in writes.items():
         path = root / rel
         verb = "changed" if path.exists() else "created"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(formatted(root, rel, text), encoding="utf-8")
         info(f"{verb} {rel}")
+    if p.structured:
+        info(
+            f"{p.name} is structured: {p.generic_file} has its "
+            f"TORCH_META_FUNC({p.name}) and TORCH_IMPL_FUNC({p.out_kernel}); the codegen "
+            "writes every wrapper"
+        )
     info(
         f"next: `./kit build`, then `./kit test -k {p.name}`: the tests fail with "
         f"'{scaffold.todo_message(p, p.cpu_file)}' until you write the loop, and "
