@@ -211,7 +211,8 @@ def _document() -> dict[str, Any]:
     report.add_worker_output(
         doc, {"capability": "avx512", "unavailable": "not available on this CPU"}
     )
-    doc["build"] = [buildloop.step("no-op rebuild", buildloop.Took(0.5, 0.25))]
+    took = buildloop.Took(0.5, 0.25, (buildloop.Unit("Activation.cpp", 2.5),))
+    doc["build"] = [buildloop.step("no-op rebuild", took)]
     return doc
 
 
@@ -230,6 +231,7 @@ def test_json_document_shape() -> None:
         "cpu_seconds": 0.25,
         "target": 2.0,
         "meets": True,
+        "units": [{"name": "Activation.cpp", "seconds": 2.5}],
     }
 
 
@@ -243,6 +245,10 @@ def test_tables_render() -> None:
     text = console.export_text()
     for expected in ("add contiguous 16M", "1.30", "MISS", "not available on this CPU", "no-op"):
         assert expected in text
+    assert "Activation.cpp" not in text  # the names only with -v
+    console = Console(record=True, width=200)
+    report.print_document(_document(), console, verbose=True)
+    assert "no-op rebuild: 1 translation units\n     2.5 s  Activation.cpp" in console.export_text()
     assert report.format_seconds(2.5e-6) == "2.5 us"
     assert report.format_seconds(0.0125) == "12.5 ms"
 
@@ -300,6 +306,41 @@ def test_sync_tree_rewrites_only_what_differs(
         ROOT / "native_functions.yaml"
     ).read_bytes()
     assert (tmp_path / "tags.yaml").stat().st_mtime_ns == stamp, "unchanged file rewritten"
+
+
+def test_unit_names_from_ninja_outputs() -> None:
+    name = buildloop.unit_name
+    assert name("CMakeFiles/aten_mini_cpu_AVX2.dir/aten_mini/native/cpu/BinaryOpsKernel.cpp.o") == (
+        "BinaryOpsKernel.cpp (AVX2)"
+    )
+    assert name("CMakeFiles/_C.dir/generated/python_functions_1.cpp.o") == "python_functions_1.cpp"
+    assert name("CMakeFiles/aten_mini.dir/cmake_pch.hxx.gch") == "PCH of aten_mini"
+    assert name("/work/main/python/aten_mini/libaten_mini.so") is None  # a link
+    assert name("generated/.codegen.stamp") is None
+
+
+def test_units_are_what_the_last_ninja_run_compiled(tmp_path: Path) -> None:
+    # Note [Translation units per step], with the real ninja on a toy build.
+    (tmp_path / "build.ninja").write_text(
+        "rule cc\n  command = cat $in > $out\n"
+        "build CMakeFiles/t.dir/a.cpp.o: cc a.cpp\n"
+        "build CMakeFiles/t.dir/b.cpp.o: cc b.cpp\n"
+        "build libt.so: cc CMakeFiles/t.dir/a.cpp.o CMakeFiles/t.dir/b.cpp.o\n"
+    )
+    for src in ("a.cpp", "b.cpp"):
+        (tmp_path / src).write_text("int x;\n")
+    ninja = [buildloop.tool("ninja"), "-C", str(tmp_path)]
+    subprocess.run(ninja, check=True, stdout=subprocess.DEVNULL)
+    units = buildloop.units_in(buildloop.log_lines(tmp_path))
+    assert sorted(u.name for u in units) == ["a.cpp", "b.cpp"]
+    for _ in range(2):  # a rebuild of b only, twice: the slice holds the last run alone
+        buildloop.recompact(tmp_path)
+        seen = len(buildloop.log_lines(tmp_path))
+        (tmp_path / "b.cpp").write_text(f"int y{_};\n")
+        subprocess.run(ninja, check=True, stdout=subprocess.DEVNULL)
+        units = buildloop.units_in(buildloop.log_lines(tmp_path)[seen:])
+        assert [u.name for u in units] == ["b.cpp"]
+        assert units[0].seconds >= 0
 
 
 def test_source_files_leave_out_build_outputs() -> None:

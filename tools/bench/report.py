@@ -14,7 +14,10 @@ JSON document (`./kit bench --json`), schema_version 1:
                   "meets": true, "capability": "avx2", "threads": 1}],
      "unavailable": [{"capability": "avx512", "reason": "not available on this CPU"}],
      "build": [{"step": "no-op rebuild", "seconds": 0.4, "cpu_seconds": 0.3,
-                "target": 2.0, "meets": true}]}
+                "target": 2.0, "meets": true,
+                "units": [{"name": "Activation.cpp", "seconds": 2.9}, ...]}]}
+    # "units": the translation units the step compiled (Note [Translation
+    # units per step] in tools/bench/buildloop.py); "TUs" in the table.
 
 Times are seconds per call; a ratio is aten_mini / torch (below 1: aten_mini
 is faster).
@@ -117,16 +120,29 @@ def numeric_table(doc: dict[str, Any]) -> Table:
 
 def build_table(doc: dict[str, Any]) -> Table:
     table = Table(title="edit-build loop (seconds; targets are wall clock)")
-    for col in ("step", "wall", "CPU", "target", ""):
+    for col in ("step", "wall", "CPU", "TUs", "target", ""):
         table.add_column(col, justify="left" if col == "step" else "right", no_wrap=True)
     for row in doc["build"]:
         target = "" if row["target"] is None else f"<= {row['target']:g}"
         wall, cpu = f"{row['seconds']:.1f}", f"{row['cpu_seconds']:.1f}"
-        table.add_row(row["step"], wall, cpu, target, _verdict(row["meets"]))
+        units = str(len(row.get("units", [])))
+        table.add_row(row["step"], wall, cpu, units, target, _verdict(row["meets"]))
     return table
 
 
-def print_document(doc: dict[str, Any], console: Console | None = None) -> None:
+def unit_lines(doc: dict[str, Any]) -> list[str]:
+    """Per build step, the units it compiled, slowest first (`./kit bench --build -v`)."""
+    lines = []
+    for row in doc.get("build", []):
+        units = sorted(row.get("units", []), key=lambda u: -u["seconds"])
+        lines.append(f"{row['step']}: {len(units)} translation units")
+        lines += [f"  {u['seconds']:6.1f} s  {u['name']}" for u in units]
+    return lines
+
+
+def print_document(
+    doc: dict[str, Any], console: Console | None = None, *, verbose: bool = False
+) -> None:
     # Piped output (docs, CI logs) would otherwise wrap at 80 columns.
     console = console or Console(width=None if sys.stdout.isatty() else 140)
     if doc["results"]:
@@ -137,6 +153,9 @@ def print_document(doc: dict[str, Any], console: Console | None = None) -> None:
         console.print(f"capability {item['capability']}: {item['reason']}")
     if doc.get("build"):
         console.print(build_table(doc))
+        if verbose:
+            for line in unit_lines(doc):
+                console.print(line, markup=False, highlight=False)
     machine = doc["machine"]
     loads = ", ".join(f"{x:.1f}" for x in machine["load_before"])
     console.print(f"load average before: {loads} on {machine['cpus']} CPUs")

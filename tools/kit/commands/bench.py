@@ -66,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-build", action="store_true", help="do not bring the build up to date first"
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="with --build: list the translation units each step compiled, with seconds",
+    )
 
 
 def capabilities(choice: str) -> list[str]:
@@ -160,5 +166,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        report.print_document(doc)
+        report.print_document(doc, verbose=args.verbose)
     return 1 if args.check and report.missed(doc) else 0
