@@ -5,6 +5,8 @@ read from the checkout's files (no build needed); paths are printed relative
 to the checkout root, lines are 1-based. Kernel definitions are found by
 torchgen_mini's own kernel check (`kernel_check.find_definitions`), so the
 kit and the generator agree on what counts as "defined".
+`upstream_status` is the exception: it asks the installed torch's op_db, in a
+child process, cached (Note [Upstream status cache]).
 """
 
 from __future__ import annotations
@@ -197,3 +199,158 @@ def derivatives(root: Path, fns: list[NativeFunction], op: str) -> list[Differen
     if parsed.errors:
         raise KitError(f"{relative(str(parsed.errors[0]), root)} (derivatives.yaml has errors)")
     return [i for i in parsed.infos if i.native.root_name == op]
+
+
+# --------------------------------------------------------------------------- snippets
+
+
+def snippet(root: Path, path: str, line: int, *, lines: int = 4) -> list[str]:
+    """`lines` lines of `path` from `line` on (1-based), right-stripped; [] if unreadable."""
+    file = root / path
+    if line < 1 or not file.is_file():
+        return []
+    text = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [ln.rstrip() for ln in text[line - 1 : line - 1 + lines]]
+
+
+def block_at(text_lines: list[str], start: int, *, limit: int = 8) -> list[str]:
+    """From 0-based `start`, the lines up to the one that closes its braces (at most `limit`)."""
+    out: list[str] = []
+    depth = 0
+    for ln in text_lines[start : start + limit]:
+        out.append(ln.rstrip())
+        depth += ln.count("{") - ln.count("}")
+        if depth <= 0 and "{" in "".join(out):
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- test status
+
+
+# Note [Upstream status cache]
+# What upstream's OpInfo database says about the kit's ops (the CPU dtypes of
+# each upstream entry, how many samples it draws, the kit's known gaps from
+# test/upstream/upstream_opinfo.py's GAPS) needs `torch` and
+# torch.testing._internal.common_methods_invocations: about 5 s of imports
+# (2 s torch, 3 s op_db; measured 2026-12-03 at load ~1.5). So it is
+# computed in a child process for every kit op at once and kept in
+# .kit/explain/upstream.json, keyed by the bytes of torch/version.py,
+# test/upstream/upstream_opinfo.py and native_functions.yaml: the first
+# `./kit explain` after a change pays the imports, later ones read the file.
+UPSTREAM_CACHE = Path(".kit") / "explain" / "upstream.json"
+UPSTREAM_TIMEOUT_S = 120
+
+
+def _upstream_key(root: Path) -> str | None:
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("torch")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    parts = [Path(next(iter(spec.submodule_search_locations))) / "version.py"]
+    parts += [root / "test" / "upstream" / "upstream_opinfo.py", root / NATIVE_YAML]
+    digest = hashlib.sha256()
+    for p in parts:
+        if not p.is_file():
+            return None
+        digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+def upstream_status(root: Path) -> dict[str, object]:
+    """{"ops": {op: {"entries": [...], "gaps": [...]}}} or {"error": why}.
+
+    See Note [Upstream status cache].
+    """
+    import json
+    import subprocess
+    import sys
+
+    key = _upstream_key(root)
+    cache = root / UPSTREAM_CACHE
+    if key is not None and cache.is_file():
+        try:
+            data = json.loads(cache.read_text())
+            if data.get("key") == key:
+                return dict(data)
+        except (json.JSONDecodeError, OSError):
+            pass
+    cmd = [sys.executable, "-m", "tools.ops.oplookup", "--upstream-status"]
+    try:
+        proc = subprocess.run(
+            cmd, cwd=root, capture_output=True, text=True, timeout=UPSTREAM_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"reading upstream's op_db took over {UPSTREAM_TIMEOUT_S}s"}
+    try:
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        lines = proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"]
+        return {"error": lines[-1]}
+    if key is not None and "error" not in data:
+        data["key"] = key
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(data))
+    return dict(data)
+
+
+def _compute_upstream_status(root: Path) -> dict[str, object]:
+    """Run in the child: see Note [Upstream status cache]."""
+    import sys
+    import warnings
+
+    sys.path.insert(0, str(root / "test" / "upstream"))
+    import torch
+    import upstream_opinfo as up  # type: ignore[import-not-found]
+
+    ops: dict[str, dict[str, list[dict[str, object]]]] = {
+        name: {"entries": [], "gaps": []} for name in up.kit_ops()
+    }
+    for op_id, info in sorted(up.matched_opinfos().items()):
+        dtypes = up.cpu_dtypes(info)
+        dtype = torch.float32 if torch.float32 in dtypes else (dtypes[0] if dtypes else None)
+        counts = {"sample_inputs": 0, "reference_inputs": 0}
+        if dtype is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                counts["sample_inputs"] = sum(1 for _ in info.sample_inputs("cpu", dtype))
+                counts["reference_inputs"] = sum(1 for _ in info.reference_inputs("cpu", dtype))
+        ops[up.kit_name(info.name)]["entries"].append(
+            {
+                "id": op_id,
+                "name": info.name,
+                "dtypes": [up.dtype_name(d) for d in dtypes],
+                "samples_dtype": up.dtype_name(dtype),
+                **counts,
+            }
+        )
+    for gap in up.GAPS:
+        for name in sorted(gap.ops):
+            base = name.split("_complex")[0] if name not in ops else name
+            if base in ops:
+                ops[base]["gaps"].append(
+                    {
+                        "key": gap.key,
+                        "cause": gap.cause,
+                        "variants": sorted(gap.variants) if gap.variants else None,
+                        "dtypes": sorted(up.dtype_name(d) for d in gap.dtypes)
+                        if gap.dtypes
+                        else None,
+                    }
+                )
+    return {"torch": torch.__version__, "ops": ops}
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if sys.argv[1:] != ["--upstream-status"]:
+        raise SystemExit("usage: python -m tools.ops.oplookup --upstream-status")
+    try:
+        result = _compute_upstream_status(Path.cwd())
+    except Exception as e:  # the parent prints the reason in the section
+        result = {"error": f"{type(e).__name__}: {e}"}
+    print(json.dumps(result))

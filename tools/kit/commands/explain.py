@@ -7,8 +7,11 @@ hand-written kernels (found by torchgen_mini's kernel check), the DispatchStubs
 and the kernels registered for them, the live dispatch table
 (`torch._C._dispatch_dump`, from a child process that imports aten_mini), the
 derivative formulas (torchgen_mini's derivatives.yaml parser), the OpInfo
-entry and the docstring. A section that cannot be known (no build yet) says
-why instead.
+entry and the docstring, and the op's test status: the dtypes its OpInfo
+claims against upstream's for the same op, upstream's sample counts and the
+kit's known gaps (Note [Upstream status cache] in tools/ops/oplookup.py).
+Each piece shows a few lines of its code with file:line. A section that
+cannot be known (no build yet) says why instead.
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ NAME = "explain"
 HELP = "everything about one op: YAML, generated code, kernels, stubs, dispatch table, tests, docs"
 
 MAX_LINES_PER_FILE = 6
+SNIPPET_LINES = 4
 NAMESPACE = "aten_mini"
+# Where a wrapper of the op's first entry is looked for, in this order.
+WRAPPER_FILES = (
+    "RegisterCPU.cpp",
+    "RegisterCompositeExplicitAutograd.cpp",
+    "RegisterCompositeImplicitAutograd.cpp",
+    "RegisterMeta.cpp",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,10 +52,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-live", action="store_true", help="skip the parts that import the built extension"
     )
+    parser.add_argument(
+        "--no-upstream",
+        action="store_true",
+        help="skip upstream's OpInfo status (its first run imports torch's op_db: ~10 s)",
+    )
 
 
 def _title(text: str) -> None:
     print(f"\n== {text}")
+
+
+def _code(lines: list[str], indent: str = "      | ") -> None:
+    for ln in lines:
+        print(f"{indent}{ln}".rstrip())
 
 
 def _show_yaml(root: Path, group: list[NativeFunction]) -> None:
@@ -83,6 +104,19 @@ def _show_generated(root: Path, fns: list[NativeFunction], group: list[NativeFun
         shown = ", ".join(str(n) for n in lines[:MAX_LINES_PER_FILE])
         more = f", ... ({len(lines)} lines)" if len(lines) > MAX_LINES_PER_FILE else ""
         print(f"  {name:<40} lines {shown}{more}")
+    _show_wrapper(files, group[0])
+
+
+def _show_wrapper(files: dict[str, str], f: NativeFunction) -> None:
+    """The generated wrapper of the op's first entry, from the first Register file that has one."""
+    pattern = re.compile(rf"^\S.*\bwrapper_\w+_{re.escape(f.func.name.unambiguous_name())}\(")
+    for name in WRAPPER_FILES:
+        lines = files.get(name, "").splitlines()
+        start = next((i for i, ln in enumerate(lines) if pattern.search(ln)), None)
+        if start is not None:
+            print(f"  wrapper of {f.func.name}: build/generated/{name}:{start + 1}")
+            _code(oplookup.block_at(lines, start))
+            return
 
 
 def _show_kernels(root: Path, group: list[NativeFunction]) -> None:
@@ -99,6 +133,10 @@ def _show_kernels(root: Path, group: list[NativeFunction]) -> None:
             str(found[kernel]) if kernel in found else "NOT DEFINED (./kit build will say where)"
         )
         print(f"  {oplookup.kernel_label(kernel):<33} {', '.join(users):<28} {where}")
+        if kernel in found:
+            hit = found[kernel]
+            text = oplookup.snippet(root, hit.path, hit.line, lines=SNIPPET_LINES)
+            _code(oplookup.block_at(text, 0, limit=SNIPPET_LINES))
 
 
 def _show_stubs(root: Path, group: list[NativeFunction], facts: dict[str, Any]) -> None:
@@ -178,6 +216,7 @@ def _show_tests_and_docs(root: Path, op: str) -> None:
     hits: list[Hit] = oplookup.opinfo_locations(root, op)
     for hit in hits:
         print(f'  OpInfo: {hit}  {hit.text}("{op}", ...)')
+        _code(oplookup.snippet(root, hit.path, hit.line, lines=SNIPPET_LINES + 2))
     if not hits:
         print(f"  OpInfo: none in {oplookup.OP_DB.as_posix()} (the review bot will ask for one)")
     doc_hit = oplookup.docs_location(root, op)
@@ -188,7 +227,75 @@ def _show_tests_and_docs(root: Path, op: str) -> None:
     print(f"  docs: {doc_hit}  {text.splitlines()[0] if text else ''}")
 
 
-def explain(root: Path, name: str, *, live_facts: bool) -> None:
+def opinfo_dtypes(root: Path, op: str) -> tuple[int, list[str] | None] | None:
+    """(line, dtype names) of the op's entry in test/opinfo/op_db.py, read by ast (no torch).
+
+    None: no entry; a None list: its `dtypes=` is not a literal this can follow.
+    """
+    from tools.review.rules import pysource
+
+    db = pysource.parse(_read(root / oplookup.OP_DB))
+    if db is None:
+        return None
+    entry = pysource.opinfo_entries(db).get(op)
+    if entry is None:
+        return None
+    expr = entry.keyword("dtypes")
+    core = pysource.parse(_read(root / oplookup.OP_DB.parent / "core.py"))
+    names = None if expr is None else pysource.dtype_names(expr, db, core)
+    return entry.line, (None if names is None else sorted(names))
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _dtype_list(names: list[str]) -> str:
+    return ", ".join(names) if names else "none"
+
+
+def _show_test_status(root: Path, op: str, status: dict[str, Any]) -> None:
+    _title("Test status (test/opinfo vs upstream's op_db in the installed torch)")
+    mine = opinfo_dtypes(root, op)
+    if mine is None:
+        print(f"  kit OpInfo: none in {oplookup.OP_DB.as_posix()}, so no dtype is tested")
+        claimed = None
+    else:
+        line, claimed = mine
+        where = f"{oplookup.OP_DB.as_posix()}:{line}"
+        text = "(not a literal list: read it there)" if claimed is None else _dtype_list(claimed)
+        print(f"  kit OpInfo dtypes ({where}): {text}")
+    if "error" in status:
+        print(f"  upstream: (not available: {status['error']})")
+        return
+    ops = status.get("ops", {})
+    info = ops.get(op) if isinstance(ops, dict) else None
+    entries = info.get("entries", []) if isinstance(info, dict) else []
+    if not entries:
+        print(f"  upstream: upstream has no op named {op} in op_db (torch {status.get('torch')})")
+    for e in entries:
+        theirs = list(e["dtypes"])
+        print(f"  upstream OpInfo {e['name']!r} ({e['id']}): CPU dtypes {_dtype_list(theirs)}")
+        if claimed is not None:
+            print(f"      tested here too: {_dtype_list(sorted(set(theirs) & set(claimed)))}")
+            print(f"      upstream only:   {_dtype_list(sorted(set(theirs) - set(claimed)))}")
+            extra = sorted(set(claimed) - set(theirs))
+            if extra:
+                print(f"      kit only:        {_dtype_list(extra)}")
+        print(
+            f"      upstream samples ({e['samples_dtype']}): {e['sample_inputs']} sample_inputs,"
+            f" {e['reference_inputs']} reference_inputs (test/upstream runs them)"
+        )
+    gaps = info.get("gaps", []) if isinstance(info, dict) else []
+    if entries:
+        print(f"  known gaps (test/upstream/upstream_opinfo.py GAPS): {len(gaps)}")
+    for g in gaps:
+        scope = ", ".join(g["variants"]) if g["variants"] else "every variant"
+        dtypes = f"; dtypes {', '.join(g['dtypes'])}" if g["dtypes"] else ""
+        print(f"      {g['key']}: {g['cause']} ({scope}{dtypes})")
+
+
+def explain(root: Path, name: str, *, live_facts: bool, upstream: bool = True) -> None:
     fns = oplookup.load_functions(root)
     op = oplookup.resolve(fns, name)
     group = oplookup.entries(fns, op)
@@ -201,8 +308,10 @@ def explain(root: Path, name: str, *, live_facts: bool) -> None:
     _show_dispatch(root, group, facts)
     _show_derivatives(root, fns, op)
     _show_tests_and_docs(root, op)
+    status = oplookup.upstream_status(root) if upstream else {"error": "--no-upstream"}
+    _show_test_status(root, op, status)
 
 
 def run(args: argparse.Namespace) -> int:
-    explain(ROOT, args.op, live_facts=not args.no_live)
+    explain(ROOT, args.op, live_facts=not args.no_live, upstream=not args.no_upstream)
     return 0
