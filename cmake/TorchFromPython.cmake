@@ -12,8 +12,24 @@
 #   torch_mini::python  libtorch_python (for the extension _C)
 #   torch_mini::cuda    libc10_cuda + libtorch_cuda (for CUDA kernels)
 
-execute_process(
-  COMMAND "${Python_EXECUTABLE}" -c [=[
+# Importing torch takes about 3 s, and a YAML edit re-runs this configure
+# step (the list of generated files can change): so the facts are kept in the
+# cache, keyed by the interpreter and the mtime of torch/version.py (which a
+# reinstall of torch rewrites). With no torch/version.py under the
+# interpreter's site-packages the key is incomplete and torch is imported.
+set(_torch_key "${Python_EXECUTABLE}")
+foreach(_dir IN ITEMS "${Python_SITEARCH}" "${Python_SITELIB}")
+  if(_dir AND EXISTS "${_dir}/torch/version.py")
+    file(TIMESTAMP "${_dir}/torch/version.py" _torch_stamp "%s" UTC)
+    string(APPEND _torch_key "|${_dir}|${_torch_stamp}")
+    break()
+  endif()
+endforeach()
+if(_torch_key MATCHES "[|]" AND "$CACHE{_ATEN_MINI_TORCH_KEY}" STREQUAL "${_torch_key}")
+  set(_torch_facts "$CACHE{_ATEN_MINI_TORCH_FACTS}")
+else()
+  execute_process(
+    COMMAND "${Python_EXECUTABLE}" -c [=[
 import os, sysconfig, torch
 print(os.path.dirname(torch.__file__))
 print(torch.__version__)
@@ -21,15 +37,18 @@ print(int(torch._C._GLIBCXX_USE_CXX11_ABI))
 print(torch.version.cuda or "")
 print(sysconfig.get_paths()["purelib"])
 ]=]
-  OUTPUT_VARIABLE _torch_facts
-  ERROR_VARIABLE _torch_error
-  RESULT_VARIABLE _torch_rc
-  OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(NOT _torch_rc EQUAL 0)
-  message(FATAL_ERROR "aten-mini: cannot import torch with ${Python_EXECUTABLE}:\n${_torch_error}\n"
-                      "Install the pinned dependencies first (./kit does it).")
+    OUTPUT_VARIABLE _torch_facts
+    ERROR_VARIABLE _torch_error
+    RESULT_VARIABLE _torch_rc
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT _torch_rc EQUAL 0)
+    message(FATAL_ERROR "aten-mini: cannot import torch with ${Python_EXECUTABLE}:\n${_torch_error}\n"
+                        "Install the pinned dependencies first (./kit does it).")
+  endif()
+  string(REPLACE "\n" ";" _torch_facts "${_torch_facts}")
+  set(_ATEN_MINI_TORCH_FACTS "${_torch_facts}" CACHE INTERNAL "torch facts (see _ATEN_MINI_TORCH_KEY)")
+  set(_ATEN_MINI_TORCH_KEY "${_torch_key}" CACHE INTERNAL "interpreter and torch/version.py mtime")
 endif()
-string(REPLACE "\n" ";" _torch_facts "${_torch_facts}")
 list(GET _torch_facts 0 TORCH_DIR)
 list(GET _torch_facts 1 TORCH_VERSION)
 list(GET _torch_facts 2 _torch_cxx11_abi)

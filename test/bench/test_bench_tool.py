@@ -289,6 +289,9 @@ def test_the_added_op_is_a_valid_entry_with_a_new_name_each_run() -> None:
     schema = FunctionSchema.parse(entry["func"])
     assert str(schema.name) == "kit_bench_square_123"
     assert "kit_bench_square_123(const at::Tensor& self)" in kernel
+    assert '#include "ops/kit_bench_square_123_native.h"' in kernel  # its own headers only
+    assert "NativeFunctions.h" not in kernel and "Functions.h" not in kernel
+    assert buildloop.op_kernel_file(123).as_posix() == "aten_mini/native/KitBenchSquare123.cpp"
     assert buildloop.new_op(124)[0] != text  # a second run must not hit ccache
 
 
@@ -301,7 +304,11 @@ def test_sync_tree_rewrites_only_what_differs(
     assert (tmp_path / "tags.yaml").read_bytes() == (ROOT / "tags.yaml").read_bytes()
     (tmp_path / "native_functions.yaml").write_text("edited by an interrupted run\n")
     stamp = (tmp_path / "tags.yaml").stat().st_mtime_ns
+    leftover = tmp_path / buildloop.op_kernel_file(7)
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("// an interrupted add-op step\n")
     buildloop.sync_tree(tmp_path)
+    assert not leftover.exists()
     assert (tmp_path / "native_functions.yaml").read_bytes() == (
         ROOT / "native_functions.yaml"
     ).read_bytes()

@@ -52,18 +52,23 @@ from tools.common.toolchain import JOBS, tool
 
 SCRATCH = ROOT / ".kit" / "bench"
 KERNEL = Path("aten_mini/native/cpu/UnaryOpsKernel.cpp")
-OP_KERNEL_FILE = Path("aten_mini/native/Activation.cpp")  # includes Functions.h
 # Issue 17 item 3: add one op <= 15 s, edit one kernel <= 8 s (wall, low load).
 TARGETS = {"no-op rebuild": 2.0, "touch one CPU kernel": 25.0, "edit one CPU kernel": 8.0}
 TARGETS["add one op (YAML + kernel)"] = 15.0
 
 
+def op_kernel_file(stamp: int) -> Path:
+    """The new op's own kernel file, as `./kit new-op` lays one out."""
+    return Path("aten_mini/native") / f"KitBenchSquare{stamp}.cpp"
+
+
 def new_op(stamp: int) -> tuple[str, str]:
-    """The YAML entry and kernel of an op that no earlier run has built.
+    """The YAML entry and kernel file of an op that no earlier run has built.
 
     The name is new on every run (`stamp`: time_ns), so ccache has never seen
     the files it changes and the step measures real compiles, as a learner's
-    first build of a new op does.
+    first build of a new op does. The kernel includes only the per-op headers
+    it uses, as `./kit new-op`'s files do (Note [Per-operator headers]).
     """
     name = f"kit_bench_square_{stamp}"
     yaml = f"""
@@ -72,7 +77,10 @@ def new_op(stamp: int) -> tuple[str, str]:
   dispatch:
     CompositeImplicitAutograd: {name}
 """
-    kernel = f"""
+    kernel = f"""// {name}: written by ./kit bench --build (tools/bench/buildloop.py), then removed.
+#include "ops/{name}_native.h"
+#include "ops/mul.h"
+
 namespace at_mini::native {{
 at::Tensor {name}(const at::Tensor& self) {{
   return at_mini::mul(self, self);
@@ -88,7 +96,12 @@ def source_files() -> list[Path]:
 
 
 def sync_tree(tree: Path) -> None:
-    """Make `tree` hold the current source files; rewrite only what differs."""
+    """Make `tree` hold the current source files; rewrite only what differs.
+
+    A kernel file an interrupted "add one op" step left behind is removed.
+    """
+    for leftover in (tree / op_kernel_file(0)).parent.glob("KitBenchSquare*.cpp"):
+        leftover.unlink()
     for rel in source_files():
         src, dst = ROOT / rel, tree / rel
         data = src.read_bytes()
@@ -246,16 +259,18 @@ def edit_kernel(tree: Path) -> Took:
 
 
 def add_op(tree: Path) -> Took:
-    yaml, kernel = tree / "native_functions.yaml", tree / OP_KERNEL_FILE
-    saved = {p: p.read_bytes() for p in (yaml, kernel)}
-    entry, code = new_op(time.time_ns())
-    yaml.write_bytes(saved[yaml] + entry.encode())
-    kernel.write_bytes(saved[kernel] + code.encode())
+    """A new YAML entry and its own kernel file; rebuild; remove both (rebuild not timed)."""
+    stamp = time.time_ns()
+    yaml, kernel = tree / "native_functions.yaml", tree / op_kernel_file(stamp)
+    saved = yaml.read_bytes()
+    entry, code = new_op(stamp)
+    yaml.write_bytes(saved + entry.encode())
+    kernel.write_text(code)
     try:
         return build(tree)
     finally:
-        for p, data in saved.items():
-            p.write_bytes(data)
+        yaml.write_bytes(saved)
+        kernel.unlink(missing_ok=True)
         build(tree)
 
 
