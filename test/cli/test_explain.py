@@ -243,3 +243,22 @@ class ExplainTestStatusTest(TestCase):
         lines = ["int f() {", "  return 1;", "}", "", "int g() {"]
         self.assertEqual(oplookup.block_at(lines, 0), lines[:3])
         self.assertEqual(oplookup.block_at(lines, 0, limit=2), lines[:2])
+
+
+@pytest.mark.slow
+def test_upstream_status_child_reads_the_installed_op_db() -> None:
+    # The real child of Note [Upstream status cache] (imports torch's op_db: ~10 s).
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.ops.oplookup", "--upstream-status"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    status = json.loads(proc.stdout.strip().splitlines()[-1])
+    add = status["ops"]["add"]
+    assert {"float32", "int64", "complex64"} <= set(add["entries"][0]["dtypes"])
+    assert add["entries"][0]["sample_inputs"] > 0
+    assert "add_complex" in {g["key"] for g in add["gaps"]}
+    assert [e["name"] for e in status["ops"]["relu"]["entries"]] == ["nn.functional.relu"]
