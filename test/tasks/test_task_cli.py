@@ -220,7 +220,7 @@ Task 02-shout passed. Compare with the reference: `./kit solution`; next: `./kit
             """\
 $ ./kit tasks  (exit 0)
 aten-mini learning path
-| | id | title | difficulty | status |
+| | id | title | level | status |
 | | 1. foundations | | | |
 | | 01-fix-greeting | Greet politely | easy | unlocked |
 | | 2. kernels | | | |

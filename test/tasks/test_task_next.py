@@ -114,7 +114,7 @@ topic; `./kit solution <id>` compares your work with a reference.
             """\
 exit 0
 aten-mini learning path
-| | id | title | difficulty | status |
+| | id | title | level | status |
 | | 1. foundations | | | |
 | | 01-fix-greeting | Greet politely | easy | unlocked |
 | | 2. kernels | | | |
@@ -129,7 +129,7 @@ task (a number or the slug also works).
             """\
 exit 0
 aten-mini learning path
-| | id | title | difficulty | status |
+| | id | title | level | status |
 | | 1. foundations | | | |
 | | 01-fix-greeting | Greet politely | easy | passed |
 | | 2. kernels | | | |

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # rather than ending in "..."). Below TABLE_MIN_TITLE columns left for the
 # title, a table cannot keep that promise; the list is printed as plain lines.
 TABLE_MIN_TITLE = 12
-TABLE_CHROME = 2 + 10 + 8 + 6 + 10  # mark, difficulty, status; 6 borders, 5 paddings
+TABLE_CHROME = 2 + 6 + 8 + 6 + 10  # mark, level (difficulty), status; 6 borders, 5 paddings
 
 
 def _known(value: str | None, words: tuple[str, ...], what: str) -> str | None:
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         table.add_column("", no_wrap=True)
         table.add_column("id", no_wrap=True, min_width=longest)
         table.add_column("title", overflow="fold", min_width=TABLE_MIN_TITLE, ratio=1)
-        table.add_column("difficulty", no_wrap=True)
+        table.add_column("level", no_wrap=True)  # the difficulty: easy, medium, hard
         table.add_column("status", no_wrap=True)
         for i, (name, _, group) in enumerate(groups):
             if i:
