@@ -24,20 +24,11 @@ from gitenv import GIT_ENV, git
 
 from tools.common.console import error
 from tools.common.errors import KitError
+from tools.kit.commands import COMMANDS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "repo"
-TASK_COMMANDS = (
-    "tasks",
-    "start",
-    "next",
-    "check",
-    "hint",
-    "solution",
-    "status",
-    "reset",
-    "watch",
-    "dev",
-)
+# The task commands are the run of `./kit --help`'s list from `tasks` to `dev`.
+TASK_COMMANDS = tuple(COMMANDS[COMMANDS.index("tasks") : COMMANDS.index("dev") + 1])
 
 KIT_ENV = {**GIT_ENV, "COLUMNS": "100"}  # a fixed width, so rich's tables wrap the same
 

@@ -208,12 +208,8 @@ struct {{ name }} final : public {{ parent }} {
 };
 {% endmacro %}
 
-{#- The statements of a wrapper function.  meta()'s arguments are in `metas` (a plain
-    call) or in `precomputes` (meta() returns the precompute struct; Note [precomputed]
-    in torchgen_mini/dest/structured.py): one of the two has one item.  `impls` is the
-    impl() call's inputs (one list, or none for Meta, whose wrapper stops after meta()). #}
-{% macro functional_body(name, metas, precomputes, impls) %}
-  {{ name }} op;
+{#- The meta() call of a wrapper: a plain call, or one whose precompute struct it keeps. #}
+{% macro meta_calls(metas, precomputes) %}
 {% for args in metas %}
   op.meta({{ args }});
 {% endfor %}
@@ -221,7 +217,15 @@ struct {{ name }} final : public {{ parent }} {
   auto precompute = op.meta({{ args }});
   (void)precompute;
 {% endfor %}
-{% for ins in impls %}
+{% endmacro %}
+
+{#- The statements of a wrapper function.  meta()'s arguments are in `metas` (a plain
+    call) or in `precomputes` (meta() returns the precompute struct; Note [precomputed]
+    in torchgen_mini/dest/structured.py): one of the two has one item.  `impls` is the
+    impl() call's inputs (one list, or none for Meta, whose wrapper stops after meta()). #}
+{% macro functional_body(name, metas, precomputes, impls) %}
+  {{ name }} op;
+{{ meta_calls(metas, precomputes) }}{% for ins in impls %}
   op.impl({% for a in ins %}{{ a }}, {% endfor %}op.outputs_[0]);
 {% endfor %}
   return std::move(op.outputs_[0]);
@@ -229,14 +233,7 @@ struct {{ name }} final : public {{ parent }} {
 
 {% macro borrowing_body(name, out, metas, precomputes, impls) %}
   {{ name }} op({{ out }});
-{% for args in metas %}
-  op.meta({{ args }});
-{% endfor %}
-{% for args in precomputes %}
-  auto precompute = op.meta({{ args }});
-  (void)precompute;
-{% endfor %}
-{% for ins in impls %}
+{{ meta_calls(metas, precomputes) }}{% for ins in impls %}
   op.impl({% for a in ins %}{{ a }}, {% endfor %}op.maybe_get_output(0));
 {% endfor %}
   if (op.proxy_outputs_[0].has_value()) op.outputs_[0].get().copy_(*op.proxy_outputs_[0]);
