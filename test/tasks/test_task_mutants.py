@@ -140,3 +140,12 @@ killed: square by test/test_calc.py::test_three (<t>)
             [(m.name, m.what) for m in mutants.load_mutants(self.mutants)],
             [("plus-one", "one too many"), ("square", "squares instead of doubling")],
         )
+
+
+def test_the_first_failing_test_is_named_whole() -> None:
+    out = (
+        "x\nFAILED test/t.py::test_mul[int times float] - AssertionError: no\nFAILED test/t.py::b\n"
+    )
+    assert mutants._first_failed(out) == "test/t.py::test_mul[int times float]"
+    assert mutants._first_failed("ERROR test/t.py::c\n") == "test/t.py::c"
+    assert mutants._first_failed("1 failed\n") == "(a test failed)"

@@ -83,7 +83,9 @@ def _pytest(root: Path, args: list[str]) -> tuple[int, str]:
     return _run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], root)
 
 
-_FAILED = re.compile(r"^(FAILED|ERROR) (\S+)")
+# pytest's summary line: `FAILED <test id> - <message>`; a test id may hold spaces
+# (`test_mul[int times float]`)
+_FAILED = re.compile(r"^(FAILED|ERROR) (.+?)(?: - .*)?$")
 
 
 def _first_failed(output: str) -> str:
