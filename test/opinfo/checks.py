@@ -54,6 +54,26 @@ def fail(
     raise CheckFailure("\n".join(lines))
 
 
+def fail_on_samples(
+    op: OpInfo,
+    device: str,
+    dtype: torch.dtype,
+    what: str,
+    problems: list[str],
+    samples: list[SampleInput],
+    hint: str,
+) -> None:
+    """fail() with "<what> on N of M samples" when any sample has a problem."""
+    if problems:
+        fail(
+            op,
+            where_str(device, dtype),
+            f"{what} on {len(problems)} of {len(samples)} samples",
+            problems,
+            hint,
+        )
+
+
 def where_str(device: str, dtype: torch.dtype | None = None) -> str:
     return f"on {device}" + (f" with {dtype_name(dtype)}" if dtype is not None else "")
 
@@ -1034,9 +1054,7 @@ def check_grad(op: OpInfo, device: str, dtype: torch.dtype, second_order: bool) 
     name = "gradgradcheck" if second_order else "gradcheck"
     samples = grad_samples(op, device, dtype)
     problems = per_sample(samples, lambda s: gradcheck_problem(op, s, second_order))
-    if problems:
-        summary = f"{name} fails on {len(problems)} of {len(samples)} samples"
-        fail(op, where_str(device, dtype), summary, problems, GRAD_HINT)
+    fail_on_samples(op, device, dtype, f"{name} fails", problems, samples, GRAD_HINT)
 
 
 def check_gradcheck(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
@@ -1241,9 +1259,9 @@ def check_forward_ad(op: OpInfo, device: str, dtype: torch.dtype = torch.float64
     problems = per_numbered_sample(
         samples, lambda i, s: jvp_problem(op, s, i) or forward_gradcheck_problem(op, s)
     )
-    if problems:
-        summary = f"forward-mode AD is wrong on {len(problems)} of {len(samples)} samples"
-        fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
+    fail_on_samples(
+        op, device, dtype, "forward-mode AD is wrong", problems, samples, FORWARD_AD_HINT
+    )
 
 
 def jacobian_problem(
@@ -1313,9 +1331,9 @@ def check_jacobians(op: OpInfo, device: str, dtype: torch.dtype, name: str, tran
     problems = per_sample(samples, lambda s: jacobian_problem(op, s, transform, compared))
     if not compared:
         nothing_ran(op, where_str(device, dtype), f"test_{name.rsplit('.', 1)[-1]}", [])
-    if problems:
-        summary = f"{name} differs from torch's on {len(problems)} of {len(samples)} samples"
-        fail(op, where_str(device, dtype), summary, problems, FORWARD_AD_HINT)
+    fail_on_samples(
+        op, device, dtype, f"{name} differs from torch's", problems, samples, FORWARD_AD_HINT
+    )
 
 
 def check_jacfwd(op: OpInfo, device: str, dtype: torch.dtype = torch.float64) -> None:
@@ -1336,10 +1354,15 @@ def check_fwd_over_rev(op: OpInfo, device: str, dtype: torch.dtype = torch.float
     """Forward-mode AD through the backward: jacfwd(jacrev(op)) and gradgradcheck agree."""
     samples = jacobian_samples(op, device, dtype)
     problems = per_sample(samples, lambda s: fwd_over_rev_problem(op, s))
-    if problems:
-        summary = f"forward-over-reverse is wrong on {len(problems)} of {len(samples)} samples"
-        hint = FORWARD_AD_HINT + " The backward formula's ops need forward formulas too."
-        fail(op, where_str(device, dtype), summary, problems, hint)
+    fail_on_samples(
+        op,
+        device,
+        dtype,
+        "forward-over-reverse is wrong",
+        problems,
+        samples,
+        FORWARD_AD_HINT + " The backward formula's ops need forward formulas too.",
+    )
 
 
 def inplace_forward_ad_problem(op: OpInfo, s: SampleInput, seed: int) -> str | None:
@@ -1658,9 +1681,7 @@ def check_vmap(op: OpInfo, device: str, dtype: torch.dtype) -> None:
     problems = per_numbered_sample(samples, lambda i, s: vmap_problem(op, s, i, compared, errors))
     if not compared and not problems:
         nothing_ran(op, where_str(device, dtype), "test_vmap", errors)
-    if problems:
-        summary = f"torch.vmap is wrong on {len(problems)} of {len(samples)} samples"
-        fail(op, where_str(device, dtype), summary, problems, VMAP_HINT)
+    fail_on_samples(op, device, dtype, "torch.vmap is wrong", problems, samples, VMAP_HINT)
 
 
 def vmap_inplace_problem(
