@@ -340,6 +340,21 @@ def plan_error(entry: str) -> str:
     return re.sub(r"^.*derivatives.yaml", "derivatives.yaml", str(info.value))
 
 
+def mul_entry(result: str) -> str:
+    """mul.Tensor's derivatives.yaml entry with the forward formula `result` (line 4)."""
+    return (
+        "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n"
+        "  self: at_mini::mul(grad, other)\n"
+        "  other: at_mini::mul(grad, self)\n"
+        f"  result: {result}\n"
+    )
+
+
+def relu_entry(result: str) -> str:
+    """relu's derivatives.yaml entry with the forward formula `result` (line 3)."""
+    return f"- name: relu(Tensor self) -> Tensor\n  self: relu_backward(grad, result)\n  result: {result}\n"
+
+
 class TestForwardAD(expecttest.TestCase):
     """Tangents from `result:` formulas. See Note [Forward-mode AD kernels]."""
 
@@ -449,40 +464,26 @@ at::Tensor autograd_relu(c10::DispatchKeySet ks, const at::Tensor& self) {
         self.assertNotIn("_set_fw_grad", kernel)
 
     def test_bare_input_name_is_an_error(self) -> None:
-        entry = (
-            "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n"
-            "  self: at_mini::mul(grad, other)\n"
-            "  other: at_mini::mul(grad, self)\n"
-            "  result: other_t * self + self_t * other_p\n"
-        )
         self.assertExpectedInline(
-            plan_error(entry),
+            plan_error(mul_entry("other_t * self + self_t * other_p")),
             """derivatives.yaml:4: the forward formula of 'mul.Tensor' uses the bare name 'self', which is ambiguous there (hint: use self_p for its primal value and self_t for its tangent)""",
         )
 
     def test_grad_in_a_forward_formula_is_an_error(self) -> None:
-        entry = "- name: relu(Tensor self) -> Tensor\n  self: relu_backward(grad, result)\n  result: grad * self_t\n"
         self.assertExpectedInline(
-            plan_error(entry),
+            plan_error(relu_entry("grad * self_t")),
             """derivatives.yaml:3: the forward formula of 'relu' uses 'grad', which only backward formulas have (hint: a forward formula combines the input tangents (self_t, ...) instead)""",
         )
 
     def test_auto_element_wise_needs_one_input(self) -> None:
-        entry = (
-            "- name: mul.Tensor(Tensor self, Tensor other) -> Tensor\n"
-            "  self: at_mini::mul(grad, other)\n"
-            "  other: at_mini::mul(grad, self)\n"
-            "  result: auto_element_wise\n"
-        )
         self.assertExpectedInline(
-            plan_error(entry),
+            plan_error(mul_entry("auto_element_wise")),
             """derivatives.yaml:4: 'auto_element_wise' needs exactly one differentiable input with a backward formula, but 'mul.Tensor' has 2 (hint: write the forward formula out (e.g. 'self_t * other_p + other_t * self_p'))""",
         )
 
     def test_a_formula_without_tangents_is_an_error(self) -> None:
-        entry = "- name: relu(Tensor self) -> Tensor\n  self: relu_backward(grad, result)\n  result: result * 0\n"
         self.assertExpectedInline(
-            plan_error(entry),
+            plan_error(relu_entry("result * 0")),
             """derivatives.yaml:3: the forward formula of 'relu' uses no input tangent (hint: use the tangents of its differentiable inputs: self_t)""",
         )
 
