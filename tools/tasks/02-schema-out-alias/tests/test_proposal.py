@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tools.common.proposal import proposal_functions
 from torchgen_mini.model import FunctionSchema, SchemaKind
-from torchgen_mini.native_yaml import parse_native_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = ROOT / "tools" / "tasks" / "02-schema-out-alias" / "proposal.yaml"
 
 
 def _entries() -> dict[str, FunctionSchema]:
-    parsed = parse_native_yaml(PROPOSAL, ROOT / "tags.yaml")
-    assert not parsed.errors, "\n".join(str(e) for e in parsed.errors)
-    return {str(f.func.name): f.func for f in parsed.native_functions}
+    return {str(f.func.name): f.func for f in proposal_functions(PROPOSAL)}
 
 
 def test_all_three_variants_are_still_there() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.common.proposal import proposal_function
 from torchgen_mini.api import pyi, python
 from torchgen_mini.dest import python_functions
 from torchgen_mini.file_manager import FileManager
@@ -18,10 +19,7 @@ LIST = "c10::List<std::optional<at::Tensor>>"
 
 
 def _index() -> NativeFunction:
-    parsed = parse_native_yaml(PROPOSAL, ROOT / "tags.yaml")
-    assert not parsed.errors, "\n".join(str(e) for e in parsed.errors)
-    (f,) = parsed.native_functions
-    return f
+    return proposal_function(PROPOSAL)
 
 
 def _indices() -> python.PythonArg:

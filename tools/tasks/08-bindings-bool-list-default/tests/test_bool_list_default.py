@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tools.common.proposal import proposal_function
 from torchgen_mini.api import python
 from torchgen_mini.dest import python_functions
 from torchgen_mini.file_manager import FileManager
@@ -16,10 +17,7 @@ PROPOSAL = ROOT / "tools" / "tasks" / "08-bindings-bool-list-default" / "proposa
 
 
 def _fn() -> NativeFunction:
-    parsed = parse_native_yaml(PROPOSAL, ROOT / "tags.yaml")
-    assert not parsed.errors, "\n".join(str(e) for e in parsed.errors)
-    (f,) = parsed.native_functions
-    return f
+    return proposal_function(PROPOSAL)
 
 
 def _mask() -> python.PythonArg:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tools.common.proposal import proposal_function
 from torchgen_mini.api import cpp, pyi, python
 from torchgen_mini.model import Argument, NativeFunction
 from torchgen_mini.native_yaml import parse_native_yaml
@@ -15,10 +16,7 @@ INF = "std::numeric_limits<double>::infinity()"
 
 
 def _fn() -> NativeFunction:
-    parsed = parse_native_yaml(PROPOSAL, ROOT / "tags.yaml")
-    assert not parsed.errors, "\n".join(str(e) for e in parsed.errors)
-    (f,) = parsed.native_functions
-    return f
+    return proposal_function(PROPOSAL)
 
 
 def _arg(name: str) -> Argument:
