@@ -10,22 +10,13 @@ from typing import Any
 import pytest
 import torch
 
-
-def _id(value: object) -> str:
-    """Test ids: `int64`, not `torch.int64`."""
-    return str(value).replace("torch.", "")
+from tools.common.tasktest import aten_mini_with, dtype_id
 
 
 def _aten_mini() -> ModuleType:
-    import aten_mini
-
-    if not hasattr(aten_mini, "div"):
-        pytest.fail(
-            "aten_mini.div does not exist yet: add div.Tensor and div.Scalar to "
-            "native_functions.yaml, then `./kit build`",
-            pytrace=False,
-        )
-    return aten_mini
+    return aten_mini_with(
+        "div", "add div.Tensor and div.Scalar to native_functions.yaml, then `./kit build`"
+    )
 
 
 def _div(a: torch.Tensor, b: Any) -> torch.Tensor:
@@ -60,7 +51,7 @@ DTYPE_PAIRS = [
 ]
 
 
-@pytest.mark.parametrize("a_dtype, b_dtype", DTYPE_PAIRS, ids=_id)
+@pytest.mark.parametrize("a_dtype, b_dtype", DTYPE_PAIRS, ids=dtype_id)
 def test_type_promotion(a_dtype: torch.dtype, b_dtype: torch.dtype) -> None:
     # 67 elements: the vectorized loop and its scalar tail.
     _assert_like_torch(_make((67,), a_dtype), _make((67,), b_dtype))
@@ -101,7 +92,7 @@ ZERO_DIM_CASES = [
 ]
 
 
-@pytest.mark.parametrize("a_dtype, a_shape, b_dtype, b_shape", ZERO_DIM_CASES, ids=_id)
+@pytest.mark.parametrize("a_dtype, a_shape, b_dtype, b_shape", ZERO_DIM_CASES, ids=dtype_id)
 def test_zero_dim_operands(
     a_dtype: torch.dtype, a_shape: tuple[int, ...], b_dtype: torch.dtype, b_shape: tuple[int, ...]
 ) -> None:
@@ -112,7 +103,7 @@ def test_zero_dim_operands(
 @pytest.mark.parametrize(
     "a_shape, b_shape",
     [((4, 1), (1, 7)), ((3, 4, 5), (5,)), ((2, 1, 3), (4, 1)), ((0, 3), (3,))],
-    ids=_id,
+    ids=dtype_id,
 )
 def test_broadcasting(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> None:
     _assert_like_torch(_make(a_shape, torch.float32), _make(b_shape, torch.float32))
@@ -127,7 +118,7 @@ def test_non_contiguous() -> None:
 
 @pytest.mark.parametrize("other", [2, -3, 2.5, True], ids=lambda v: f"{type(v).__name__}({v})")
 @pytest.mark.parametrize("dtype", [torch.int64, torch.int16, torch.bool, torch.float16,
-                                   torch.bfloat16, torch.float32], ids=_id)  # fmt: skip
+                                   torch.bfloat16, torch.float32], ids=dtype_id)  # fmt: skip
 def test_python_number_divisor(dtype: torch.dtype, other: Any) -> None:
     _assert_like_torch(_make((67,), dtype), other)
 

@@ -8,22 +8,15 @@ from typing import Any
 import pytest
 import torch
 
-
-def _id(value: object) -> str:
-    """Test ids: `int64`, not `torch.int64`."""
-    return str(value).replace("torch.", "")
+from tools.common.tasktest import aten_mini_with, dtype_id
 
 
 def _aten_mini() -> ModuleType:
-    import aten_mini
-
-    if not hasattr(aten_mini, "amax"):
-        pytest.fail(
-            "aten_mini.amax does not exist yet: add amax(Tensor self, int[1] dim=[], "
-            "bool keepdim=False) -> Tensor to native_functions.yaml, then `./kit build`",
-            pytrace=False,
-        )
-    return aten_mini
+    return aten_mini_with(
+        "amax",
+        "add amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor to "
+        "native_functions.yaml, then `./kit build`",
+    )
 
 
 def _assert_like_torch(x: torch.Tensor, *args: Any, **kwargs: Any) -> None:
@@ -58,8 +51,8 @@ DIM_FORMS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize("args, kwargs", DIM_FORMS, ids=_id)
-@pytest.mark.parametrize("dtype", DTYPES, ids=_id)
+@pytest.mark.parametrize("args, kwargs", DIM_FORMS, ids=dtype_id)
+@pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 def test_dims_and_keepdim(
     dtype: torch.dtype, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
@@ -67,7 +60,7 @@ def test_dims_and_keepdim(
     _assert_like_torch(x, *args, **kwargs)
 
 
-@pytest.mark.parametrize("dtype", [torch.int8, torch.int16, torch.int64], ids=_id)
+@pytest.mark.parametrize("dtype", [torch.int8, torch.int16, torch.int64], ids=dtype_id)
 def test_all_negative_integers(dtype: torch.dtype) -> None:
     # The maximum of an all-negative slice is negative: no slot may start at 0.
     info = torch.iinfo(dtype)
@@ -84,7 +77,7 @@ def test_minus_infinity_slices() -> None:
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64],
-                         ids=_id)  # fmt: skip
+                         ids=dtype_id)  # fmt: skip
 @pytest.mark.parametrize("where", [0, 13, 64, 70], ids=lambda i: f"nan_at_{i}")
 def test_nan_propagates(dtype: torch.dtype, where: int) -> None:
     # A NaN at the start, inside and after the vectorized part, and in the tail.
