@@ -108,26 +108,32 @@ def _common(op: str, before_yaml: str, before_db: str, before_doc: str, before_d
     return edits
 
 
-# --------------------------------------------------------------------------- heaviside
-
-HEAVISIDE_YAML = """\
-- func: heaviside(Tensor self, Tensor values) -> Tensor
+def pointwise_yaml(name: str, args: str = "") -> str:
+    """A CPU pointwise op's functional, in-place and out= entries: self, then `args`."""
+    more = f", {args}" if args else ""
+    return f"""\
+- func: {name}(Tensor self{more}) -> Tensor
   variants: function
   dispatch:
-    CPU: heaviside
+    CPU: {name}
   tags: pointwise
 
-- func: heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)
+- func: {name}_(Tensor(a!) self{more}) -> Tensor(a!)
   dispatch:
-    CPU: heaviside_
+    CPU: {name}_
   tags: pointwise
 
-- func: heaviside.out(Tensor self, Tensor values, *, Tensor(a!) out) -> Tensor(a!)
+- func: {name}.out(Tensor self{more}, *, Tensor(a!) out) -> Tensor(a!)
   dispatch:
-    CPU: heaviside_out
+    CPU: {name}_out
   tags: pointwise
 
 """
+
+
+# --------------------------------------------------------------------------- heaviside
+
+HEAVISIDE_YAML = pointwise_yaml("heaviside", "Tensor values")
 
 HEAVISIDE_CPP = """\
 // heaviside: the unit step of self, `values` where self is 0 (torch.heaviside).
@@ -342,24 +348,7 @@ def xlogy(defect: str | None) -> list[Edit]:
 # --------------------------------------------------------------------------- nan_to_num
 
 _NAN_ARGS = "float? nan=None, float? posinf=None, float? neginf=None"
-NAN_TO_NUM_YAML = f"""\
-- func: nan_to_num(Tensor self, {_NAN_ARGS}) -> Tensor
-  variants: function
-  dispatch:
-    CPU: nan_to_num
-  tags: pointwise
-
-- func: nan_to_num_(Tensor(a!) self, {_NAN_ARGS}) -> Tensor(a!)
-  dispatch:
-    CPU: nan_to_num_
-  tags: pointwise
-
-- func: nan_to_num.out(Tensor self, {_NAN_ARGS}, *, Tensor(a!) out) -> Tensor(a!)
-  dispatch:
-    CPU: nan_to_num_out
-  tags: pointwise
-
-"""
+NAN_TO_NUM_YAML = pointwise_yaml("nan_to_num", _NAN_ARGS)
 
 NAN_TO_NUM_CPP = """\
 // nan_to_num: NaN, +inf and -inf replaced by finite numbers (torch.nan_to_num).
@@ -554,24 +543,7 @@ def nan_to_num(defect: str | None) -> list[Edit]:
 
 # --------------------------------------------------------------------------- abs
 
-ABS_YAML = """\
-- func: abs(Tensor self) -> Tensor
-  variants: function
-  dispatch:
-    CPU: abs
-  tags: pointwise
-
-- func: abs_(Tensor(a!) self) -> Tensor(a!)
-  dispatch:
-    CPU: abs_
-  tags: pointwise
-
-- func: abs.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
-  dispatch:
-    CPU: abs_out
-  tags: pointwise
-
-"""
+ABS_YAML = pointwise_yaml("abs")
 
 ABS_CPP = """\
 // abs: |self|, elementwise; abs(-0.0) is +0.0, NaN stays NaN.
