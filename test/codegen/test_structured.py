@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 import expecttest
+import torchgen
+import yaml
 from codegen_testutil import TAGS, load, make_tree
 
 from torchgen_mini.dest import native_functions, register_dispatch_key, structured
@@ -435,16 +437,77 @@ class TestStructuredChecks(expecttest.TestCase):
 
 
 # --------------------------------------------------------------------------
-# test/fixtures/structured/native_functions.yaml: a reduction on MetaBase and
-# `precomputed:` (Note [precomputed] in torchgen_mini/dest/structured.py)
+# Upstream's structured entries: a reduction on MetaBase and `precomputed:`
+# (Note [precomputed] in torchgen_mini/dest/structured.py)
 # --------------------------------------------------------------------------
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "structured" / "native_functions.yaml"
+# The goldens below run on a small native_functions.yaml made at test time from
+# upstream's own entries (torchgen's packaged native_functions.yaml, read from
+# the installed torch, never copied into the repository), cut to the keys the
+# kit knows and to the CPU and CUDA kernels, so converting an op in main
+# changes no expected text. Each op shows one case the kit's starter ops do not
+# all reach:
+#   mean.dim      a structured reduction: no structured_inherits (the meta
+#                 class is on at::impl::MetaBase, its set_output_* has no
+#                 parent to call), an overload name (TORCH_META_FUNC2), an
+#                 optional dtype
+#   index_copy    precomputed, replacing one argument: `dim -> int dim`
+#   avg_pool2d    precomputed, replacing three arguments by two elements
+#                 each, and different CPU and CUDA impl kernels
+UPSTREAM_YAML = (
+    Path(torchgen.__file__).parent / "packaged" / "ATen" / "native" / "native_functions.yaml"
+)
+FIXTURE_OPS = (
+    "avg_pool2d",
+    "avg_pool2d.out",
+    "index_copy",
+    "index_copy_",
+    "index_copy.out",
+    "mean.dim",
+    "mean.out",
+)
+FIXTURE_HEADER = """\
+# Upstream's structured entries for test/codegen/test_structured.py, made at
+# test time from torchgen's packaged native_functions.yaml (see FIXTURE_OPS).
+"""
+
+
+def _fixture_entry(entry: dict[str, object]) -> str:
+    lines = [f"- func: {entry['func']}"]
+    if "structured_delegate" in entry:
+        lines.append(f"  structured_delegate: {entry['structured_delegate']}")
+    if entry.get("structured"):
+        lines.append("  structured: True")
+    precomputed = entry.get("precomputed")
+    if isinstance(precomputed, list):
+        lines += ["  precomputed:", *(f"  - {p}" for p in precomputed)]
+    kernels: dict[str, list[str]] = {}  # kernel -> the kit's keys (CPU, CUDA) that name it
+    dispatch = entry.get("dispatch")
+    for keys, kernel in dispatch.items() if isinstance(dispatch, dict) else ():
+        for key in (k.strip() for k in str(keys).split(",")):
+            if key in ("CPU", "CUDA"):
+                kernels.setdefault(str(kernel), []).append(key)
+    if kernels:
+        lines.append("  dispatch:")
+        lines += [f"    {', '.join(keys)}: {kernel}" for kernel, keys in kernels.items()]
+    return "\n".join(lines) + "\n"
+
+
+def upstream_fixture_text() -> str:
+    """FIXTURE_OPS' entries of the installed torch, cut to what the kit models."""
+    entries = yaml.safe_load(UPSTREAM_YAML.read_text(encoding="utf-8"))
+    by_name = {str(e["func"]).split("(", 1)[0]: e for e in entries}
+    missing = [op for op in FIXTURE_OPS if op not in by_name]
+    assert not missing, f"upstream's native_functions.yaml ({UPSTREAM_YAML}) has no {missing}"
+    return FIXTURE_HEADER + "".join("\n" + _fixture_entry(by_name[op]) for op in FIXTURE_OPS)
+
+
+FIXTURE_TEXT = upstream_fixture_text()
 
 
 def fixture_fns(yaml_text: str | None = None) -> list[NativeFunction]:
     if yaml_text is None:
-        return load(FIXTURE)
+        yaml_text = FIXTURE_TEXT
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "native_functions.yaml"
         path.write_text(yaml_text)
@@ -679,7 +742,7 @@ at::Tensor& wrapper_CPU_index_copy_(at::Tensor& self, int64_t dim, const at::Ten
 
     def test_added_element(self) -> None:
         # A last line without `->` adds elements after the inputs, before out.
-        text = FIXTURE.read_text().replace(
+        text = FIXTURE_TEXT.replace(
             "  - dim -> int dim\n",
             "  - dim -> int dim\n  - bool sorted_index, ScalarType acc_type\n",
         )
@@ -726,7 +789,7 @@ class TestPrecomputedErrors(expecttest.TestCase):
     """`python -m torchgen_mini check` rejects a `precomputed:` that cannot work, at its line."""
 
     def _errors(self, old: str, new: str) -> str:
-        text = FIXTURE.read_text()
+        text = FIXTURE_TEXT
         assert old in text, old
         with tempfile.TemporaryDirectory() as d:
             path = Path(d) / "native_functions.yaml"
@@ -740,21 +803,21 @@ class TestPrecomputedErrors(expecttest.TestCase):
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - dimm -> int dim\n"),
             """\
-native_functions.yaml:36: error: precomputed replaces 'dimm', which is not an argument of index_copy.out
+native_functions.yaml:25: error: precomputed replaces 'dimm', which is not an argument of index_copy.out
   hint: did you mean 'dim'?""",
         )
 
     def test_the_out_argument(self) -> None:
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - out -> int dim\n"),
-            """native_functions.yaml:36: error: precomputed cannot replace the out argument 'out'""",
+            """native_functions.yaml:25: error: precomputed cannot replace the out argument 'out'""",
         )
 
     def test_a_type_the_struct_cannot_hold(self) -> None:
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - dim -> int[] dims\n"),
             """\
-native_functions.yaml:36: error: precomputed element 'dims' has type int[], which precompute_out cannot hold
+native_functions.yaml:25: error: precomputed element 'dims' has type int[], which precompute_out cannot hold
   hint: use int, float, bool, ScalarType, MemoryFormat, Tensor or DimVector""",
         )
 
@@ -762,7 +825,7 @@ native_functions.yaml:36: error: precomputed element 'dims' has type int[], whic
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - dim -> int index\n"),
             """\
-native_functions.yaml:36: error: precomputed element 'index' has the name of another parameter of impl()
+native_functions.yaml:25: error: precomputed element 'index' has the name of another parameter of impl()
   hint: give it a name of its own""",
         )
 
@@ -770,7 +833,7 @@ native_functions.yaml:36: error: precomputed element 'index' has the name of ano
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - dim -> int D\n"),
             """\
-native_functions.yaml:36: error: precomputed element 'D' needs a lower-case letter in its name
+native_functions.yaml:25: error: precomputed element 'D' needs a lower-case letter in its name
   hint: precompute_out's template flag for an element is its name in upper case""",
         )
 
@@ -778,7 +841,7 @@ native_functions.yaml:36: error: precomputed element 'D' needs a lower-case lett
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - dim -> int dim=0\n"),
             """\
-native_functions.yaml:36: error: precomputed element 'dim' cannot have a default
+native_functions.yaml:25: error: precomputed element 'dim' cannot have a default
   hint: meta() sets every element""",
         )
 
@@ -786,6 +849,6 @@ native_functions.yaml:36: error: precomputed element 'dim' cannot have a default
         self.assertExpectedInline(
             self._errors("  - dim -> int dim\n", "  - bool sorted_index\n  - dim -> int dim\n"),
             """\
-native_functions.yaml:36: error: 'precomputed' item 'bool sorted_index' has no ' -> ': only the last item may add elements without replacing an argument
+native_functions.yaml:25: error: 'precomputed' item 'bool sorted_index' has no ' -> ': only the last item may add elements without replacing an argument
   hint: move it to the end of the list""",
         )
