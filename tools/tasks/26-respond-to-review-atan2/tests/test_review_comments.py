@@ -14,12 +14,15 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
+
+from tools.common.tasktest import dtype_id
 
 # atan2 is the PR's op: the stubs of the build this file is type-checked against may lack it.
 aten_mini: Any = importlib.import_module("aten_mini")
@@ -43,20 +46,20 @@ def review_rules() -> dict[str, list[str]]:
         pytest.fail(
             f"no setup commit of {TASK} below HEAD: run the task on its branch (./kit start)"
         )
-    out = ROOT / ".kit" / f"{TASK}-review.json"
-    out.parent.mkdir(exist_ok=True)
     cmd = [sys.executable, "-m", "tools.review", "check", "--base", f"{setup}~1", "--head", "HEAD"]
-    subprocess.run(
-        [*cmd, "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, check=False
-    )
-    if not out.exists():
-        pytest.fail(f"the reviewer wrote no review ({' '.join(cmd)})")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "review.json"
+        subprocess.run(
+            [*cmd, "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, check=False
+        )
+        if not out.exists():
+            pytest.fail(f"the reviewer wrote no review ({' '.join(cmd)})")
+        comments = json.loads(out.read_text(encoding="utf-8"))["comments"]
     rules: dict[str, list[str]] = {}
-    for comment in json.loads(out.read_text(encoding="utf-8"))["comments"]:
+    for comment in comments:
         rules.setdefault(comment["rule"], []).append(
             f"{comment['path']}:{comment['line']}: {comment['message']}"
         )
-    out.unlink()
     return rules
 
 
@@ -87,7 +90,7 @@ PROMOTION = [
 ]
 
 
-@pytest.mark.parametrize("a, b", PROMOTION, ids=lambda d: str(d).removeprefix("torch."))
+@pytest.mark.parametrize("a, b", PROMOTION, ids=dtype_id)
 def test_r1_result_dtype_is_promoted(a: torch.dtype, b: torch.dtype) -> None:
     x, y = sample(a), sample(b) + 1
     got, want = aten_mini.atan2(x, y), torch.atan2(x, y)
