@@ -164,6 +164,12 @@ class ThisCheckoutTest(TestCase):
             + expected,
         )
 
+    def test_every_topic_has_a_task(self) -> None:
+        # issue 16's "Must show": each topic of the vocabulary maps to >= 1 task
+        tasks = catalog.load_all(ROOT)
+        bare = [topic for topic in TOPICS if not any(topic in t.topics for t in tasks)]
+        self.assertEqual(bare, [], "topics no task practises (add a task or drop the word)")
+
     def test_every_track_has_a_task_and_the_path_starts_unlocked(self) -> None:
         tasks = catalog.load_all(ROOT)
         self.assertEqual(sorted({t.track for t in tasks}), sorted(TRACKS))
