@@ -96,10 +96,19 @@ inline at::Tensor maybe_multiply(const at::Tensor& t, const at::Scalar& s) {
   return is_one ? t : t * s;
 }
 
-// relu: the gradient flows where the output is positive.
+// relu: `grad` where the output is not <= 0, and exactly 0 where it is, as
+// upstream's threshold_backward(grad, result, 0) computes it.  A select, never
+// `grad * (result > 0)`: multiplying by a 0/1 mask turns an infinite or NaN
+// incoming gradient into NaN where the gradient should be 0 (inf * 0 is NaN),
+// and `result > 0` is false at a NaN output, where torch passes the gradient
+// on (NaN <= 0 is false).  The select is the kit's own where, not
+// at::threshold_backward (which would give the same values): like every helper
+// here it keeps the backward in the kit's ops, so its own derivative (double
+// backward), its tangent (auto_element_wise puts self_t in grad's place) and
+// its vmap batching rule are the kit's too, and `./kit trace` shows them.
 inline at::Tensor relu_backward(
     const at::Tensor& grad, const at::Tensor& result) {
-  return at_mini::mul(grad, (result > 0).to(grad.scalar_type()));
+  return at_mini::where(result <= 0, at::zeros_like(grad), grad);
 }
 
 // sigmoid, from its output y: grad * y * (1 - y).
