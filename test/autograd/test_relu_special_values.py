@@ -70,15 +70,22 @@ def test_backward_with_mixed_incoming_gradient() -> None:
     assert_same(vjp(kit_relu, x, grad), vjp(torch.relu, x, grad), "backward")
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("length", [len(SPECIAL), 67])
+def test_forward_matches_torch(dtype: torch.dtype, length: int) -> None:
+    # 67 elements: the vectorized loop's body and its scalar tail both see -0.0
+    # (torch.relu(-0.0) is -0.0: only x < 0 becomes 0)
+    x = inputs(length).to(dtype)
+    assert_same(kit_relu(x), torch.relu(x), f"relu, {dtype}")
+
+
 @pytest.mark.parametrize("t", INCOMING)
 def test_forward_ad_matches_torch(t: float) -> None:
     x = inputs(len(SPECIAL))
     tangent = torch.full_like(x, t)
     got = torch.func.jvp(kit_relu, (x,), (tangent,))
     want = torch.func.jvp(torch.relu, (x,), (tangent,))
-    # The primal result is the forward kernel's (test/ops checks it); the sign of
-    # relu(-0.0) is not this test's subject, the tangent's values and signs are.
-    assert_same(got[0], want[0], "torch.func.jvp: the result", signed_zeros=False)
+    assert_same(got[0], want[0], "torch.func.jvp: the result")
     assert_same(got[1], want[1], f"torch.func.jvp: the tangent, for tangent {t}")
     fwad = torch.autograd.forward_ad
     with fwad.dual_level():

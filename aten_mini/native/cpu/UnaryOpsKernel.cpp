@@ -21,11 +21,9 @@ void relu_kernel(at::TensorIteratorBase& iter) {
         using opmath_t = at::opmath_type<scalar_t>;
         unary_kernel_vec<scalar_t>(
             iter,
-            // NaN stays NaN, like torch (x > 0 is false for NaN, so test it
-            // first).
-            [](opmath_t x) -> opmath_t {
-              return at::_isnan(x) || x > 0 ? x : opmath_t(0);
-            },
+            // Only x < 0 becomes 0, like torch: NaN (x < 0 is false for NaN)
+            // stays NaN, and -0.0 stays -0.0, as clamp_min below keeps it.
+            [](opmath_t x) -> opmath_t { return x < 0 ? opmath_t(0) : x; },
             [](Vectorized<opmath_t> x) {
               return at::vec::clamp_min(x, Vectorized<opmath_t>(opmath_t(0)));
             });

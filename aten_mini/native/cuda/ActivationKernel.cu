@@ -20,7 +20,8 @@ namespace {
 template <typename scalar_t>
 struct ReluFunctor {
   __device__ scalar_t operator()(scalar_t x) const {
-    return at::_isnan(x) || x > scalar_t(0) ? x : scalar_t(0);
+    // only x < 0 becomes 0: NaN and -0.0 come back as they are, as on CPU
+    return x < scalar_t(0) ? scalar_t(0) : x;
   }
 };
 
