@@ -9,7 +9,6 @@ timestamps and durations normalised. The real checkout is never touched.
 from __future__ import annotations
 
 import argparse
-import importlib
 import io
 import os
 import re
@@ -24,7 +23,7 @@ from gitenv import GIT_ENV, git
 
 from tools.common.console import error
 from tools.common.errors import KitError
-from tools.kit.commands import COMMANDS
+from tools.kit.commands import COMMANDS, add_command
 
 FIXTURE = Path(__file__).parent / "fixtures" / "repo"
 # The task commands are the run of `./kit --help`'s list from `tasks` to `dev`.
@@ -64,10 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="./kit")
     sub = parser.add_subparsers(dest="command")
     for name in TASK_COMMANDS:
-        module = importlib.import_module(f"tools.kit.commands.{name}")
-        cmd = sub.add_parser(module.NAME, help=module.HELP)
-        module.add_arguments(cmd)
-        cmd.set_defaults(_run=module.run)
+        add_command(sub, name)
     return parser
 
 

@@ -1,19 +1,18 @@
 """Entry point of `./kit`: parses the command line and runs one command.
 
-Every command is a module in `tools.kit.commands` listed in `COMMANDS` there;
-each module has `NAME`, `HELP`, `add_arguments(parser)` and `run(args) -> int`.
+Every command is a module in `tools.kit.commands` listed in `COMMANDS` there
+(see that package for what a command module has).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from tools.common.console import error
 from tools.common.errors import KitError
 from tools.kit import interrupt
-from tools.kit.commands import COMMANDS
+from tools.kit.commands import COMMANDS, add_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,10 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="<command>")
     for module_name in COMMANDS:
-        module = importlib.import_module(f"tools.kit.commands.{module_name}")
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.add_arguments(cmd)
-        cmd.set_defaults(_run=module.run)
+        add_command(sub, module_name)
     return parser
 
 

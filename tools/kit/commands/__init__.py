@@ -1,4 +1,13 @@
-"""The `./kit` commands, one module each, in the order `./kit --help` lists them."""
+"""The `./kit` commands, one module each, in the order `./kit --help` lists them.
+
+Each module has `NAME`, `HELP` and `run(args) -> int`, and `add_arguments(parser)`
+when the command takes options; `add_command` adds one to a `./kit` parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
 
 COMMANDS: list[str] = [
     "build",
@@ -22,3 +31,13 @@ COMMANDS: list[str] = [
     "trace",
     "doctor",
 ]
+
+
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
+    """Add the command of module `name` to `sub`: its NAME, HELP, options and `run`."""
+    module = importlib.import_module(f"{__name__}.{name}")
+    cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+    add_arguments = getattr(module, "add_arguments", None)
+    if add_arguments is not None:  # a command without options has none
+        add_arguments(cmd)
+    cmd.set_defaults(_run=module.run)

@@ -262,10 +262,6 @@ def findings(root: Path = ROOT) -> list[Finding]:
     ]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options
-
-
 def run(args: argparse.Namespace) -> int:
     del args
     results = findings(ROOT)

@@ -22,10 +22,6 @@ NAME = "next"
 HELP = "start the next unlocked task on the learning path (see ./kit tasks)"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options
-
-
 def run(args: argparse.Namespace) -> int:
     s = open_session()
     path = s.path()

@@ -15,10 +15,6 @@ NAME = "status"
 HELP = "show your progress: tasks passed and started, hints used, topics practised"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options
-
-
 def run(args: argparse.Namespace) -> int:
     s = open_session()
     table = Table(title="your progress", title_justify="left")
