@@ -39,8 +39,16 @@ TORCH_IMPL_FUNC(softplus_out)
 
 // CompositeImplicitAutograd: built from other ops through the dispatcher
 // (at_mini::, never at_mini::native::), so it works on every device and
-// autograd could differentiate it through mul and sigmoid.
+// autograd could differentiate it through mul and sigmoid. sigmoid computes
+// integers in float, so without the check silu(int tensor) would quietly
+// return float32 where torch raises: refuse them as torch's kernel does.
 at::Tensor silu(const at::Tensor& self) {
+  TORCH_CHECK_NOT_IMPLEMENTED(
+      at::isFloatingType(self.scalar_type()) ||
+          at::isComplexType(self.scalar_type()),
+      "\"silu\" not implemented for '",
+      c10::toString(self.scalar_type()),
+      "'");
   return at_mini::mul(self, at_mini::sigmoid(self));
 }
 

@@ -415,15 +415,6 @@ GAPS: tuple[Gap, ...] = (
         when=_fractional_alpha,
     ),
     Gap(
-        "silu_integer",
-        WRONG_SEMANTICS,
-        "silu on bool and integer tensors returns float32; torch raises "
-        "NotImplementedError (\"silu_cpu\" not implemented for 'Long'): issue 14 item 2",
-        frozenset({"silu"}),
-        frozenset({UNSUPPORTED_VARIANT}),
-        frozenset({torch.bool, torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8}),
-    ),
-    Gap(
         "log1p_backward",
         MISSING_FORMULA,
         "log1p has no derivative formula yet (backward raises NotImplementedError): "
