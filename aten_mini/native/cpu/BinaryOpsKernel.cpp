@@ -36,9 +36,31 @@ void add_kernel(at::TensorIteratorBase& iter, const c10::Scalar& alpha_scalar) {
       });
 }
 
+// Note [A number times a Half tensor]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// mul(half_tensor, 1e5) is float16, but TensorIterator has already cast the
+// wrapped 1e5 to float16, where it is inf: 0.3 * inf is inf, where torch
+// gives 30000. Like torch's CPU and CUDA kernels, multiply by the operand's
+// value from before the cast (original_scalar_value, in opmath_t) when
+// `other` is a single value; only the product is rounded to Half/BFloat16.
 void mul_kernel(at::TensorIteratorBase& iter) {
-  if (iter.common_dtype() == at::kBool) {
+  const auto dtype = iter.common_dtype();
+  if (dtype == at::kBool) {
     at::native::cpu_kernel(iter, [](bool a, bool b) -> bool { return a && b; });
+    return;
+  }
+  if (at::isReducedFloatingType(dtype) && iter.numel() > 0 &&
+      iter.is_cpu_scalar(2)) {
+    AT_DISPATCH_REDUCED_FLOATING_TYPES(dtype, "mul_cpu_reduced_float", [&] {
+      using opmath_t = at::opmath_type<scalar_t>;
+      const auto b = iter.original_scalar_value<opmath_t>(2);
+      iter.remove_operand(2);
+      const Vectorized<opmath_t> b_vec(b);
+      unary_kernel_vec<scalar_t>(
+          iter,
+          [b](opmath_t a) -> opmath_t { return a * b; },
+          [b_vec](Vectorized<opmath_t> a) { return a * b_vec; });
+    });
     return;
   }
   AT_DISPATCH_ALL_TYPES_AND2(
