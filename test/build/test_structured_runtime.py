@@ -13,6 +13,8 @@ import warnings
 import pytest
 import torch
 
+from tools.common.tasktest import registered_at
+
 pytestmark = pytest.mark.needs_build
 
 STRUCTURED = (
@@ -38,23 +40,14 @@ STRUCTURED = (
 )
 
 
-def _registered_at(qualname: str, key: str) -> str:
-    import aten_mini  # noqa: F401  (registers the ops)
-
-    dump = torch._C._dispatch_dump(qualname)
-    m = re.search(rf"^{key}: registered at (\S+)", dump, flags=re.MULTILINE)
-    assert m, f"no {key} kernel for {qualname}:\n{dump}"
-    return m.group(1)
-
-
 @pytest.mark.parametrize("name", STRUCTURED)
 def test_meta_kernel_comes_from_generated_cpp(name: str) -> None:
-    assert re.fullmatch(r".*RegisterMeta\.cpp:\d+", _registered_at(f"aten_mini::{name}", "Meta"))
+    assert re.fullmatch(r".*RegisterMeta\.cpp:\d+", registered_at(f"aten_mini::{name}", "Meta"))
 
 
 @pytest.mark.parametrize("name", STRUCTURED)
 def test_cpu_kernel_comes_from_generated_cpp(name: str) -> None:
-    assert re.fullmatch(r".*RegisterCPU\.cpp:\d+", _registered_at(f"aten_mini::{name}", "CPU"))
+    assert re.fullmatch(r".*RegisterCPU\.cpp:\d+", registered_at(f"aten_mini::{name}", "CPU"))
 
 
 def test_meta_results() -> None:

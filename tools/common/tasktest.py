@@ -1,10 +1,17 @@
-"""What the tests of several tasks (tools/tasks/*/tests) share."""
+"""What the tests of several tasks (tools/tasks/*/tests) share, and test/ with them."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import torch
 
 
 def dtype_id(value: object) -> str:
@@ -19,3 +26,28 @@ def aten_mini_with(name: str, todo: str) -> ModuleType:
     if not hasattr(aten_mini, name):
         pytest.fail(f"aten_mini.{name} does not exist yet: {todo}", pytrace=False)
     return aten_mini
+
+
+@contextmanager
+def default_dtype(dtype: torch.dtype) -> Iterator[None]:
+    """`torch.set_default_dtype(dtype)` for the block, the old default restored after."""
+    import torch
+
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(old)
+
+
+def registered_at(qualname: str, key: str) -> str:
+    """Where `key`'s kernel of `qualname` was registered (`file:line`), from the dispatcher."""
+    import torch
+
+    import aten_mini  # noqa: F401  (registers the ops)
+
+    dump = torch._C._dispatch_dump(qualname)
+    m = re.search(rf"^{key}: registered at (\S+)", dump, flags=re.MULTILINE)
+    assert m, f"no {key} kernel for {qualname}:\n{dump}"
+    return m.group(1)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
 import pytest
 import torch
 
-from tools.common.tasktest import aten_mini_with, dtype_id
+from tools.common.tasktest import aten_mini_with, default_dtype, dtype_id
 
 
 def _aten_mini() -> ModuleType:
@@ -63,18 +61,8 @@ def test_integers_divide_as_floats() -> None:
     torch.testing.assert_close(result, torch.tensor([0.5, 1.0, 1.5]))
 
 
-@contextmanager
-def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(dtype)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(old)
-
-
 def test_integers_follow_the_default_dtype() -> None:
-    with _default_dtype(torch.float64):
+    with default_dtype(torch.float64):
         result = _div(torch.tensor([1, 2]), torch.tensor([4, 8]))
     assert result.dtype == torch.float64, (
         "with torch.set_default_dtype(torch.float64), int / int must be float64, "

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import torch
 
+from tools.common.tasktest import registered_at
 from torchgen_mini.model import NativeFunction
 from torchgen_mini.native_yaml import parse_native_yaml
 
@@ -67,17 +68,9 @@ def test_yaml_functional_and_inplace_delegate(name: str) -> None:
 # ---------------------------------------------------------------- registrations
 
 
-def _registered_at(qualname: str, key: str) -> str:
-    _aten_mini()
-    dump = torch._C._dispatch_dump(qualname)
-    m = re.search(rf"^{key}: registered at (\S+)", dump, flags=re.MULTILINE)
-    assert m, f"no {key} kernel for {qualname}:\n{dump}"
-    return m.group(1)
-
-
 @pytest.mark.parametrize("name", OVERLOADS)
 def test_meta_kernel_is_generated_cpp(name: str) -> None:
-    where = _registered_at(f"aten_mini::{name}", "Meta")
+    where = registered_at(f"aten_mini::{name}", "Meta")
     assert re.fullmatch(r".*RegisterMeta\.cpp:\d+", where), (
         f"aten_mini::{name}: the Meta kernel is registered at {where}, not by the generated "
         "RegisterMeta.cpp (a structured op's meta() is its Meta kernel)"
@@ -86,7 +79,7 @@ def test_meta_kernel_is_generated_cpp(name: str) -> None:
 
 @pytest.mark.parametrize("name", OVERLOADS)
 def test_cpu_kernel_is_generated_wrapper(name: str) -> None:
-    where = _registered_at(f"aten_mini::{name}", "CPU")
+    where = registered_at(f"aten_mini::{name}", "CPU")
     assert re.fullmatch(r".*RegisterCPU\.cpp:\d+", where), where
 
 

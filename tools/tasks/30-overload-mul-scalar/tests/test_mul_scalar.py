@@ -13,14 +13,13 @@ import importlib
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
-from tools.common.tasktest import dtype_id
+from tools.common.tasktest import default_dtype, dtype_id
 
 ROOT = Path(__file__).resolve().parents[4]
 TENSOR_DTYPES = [
@@ -94,18 +93,8 @@ def test_integer_tensor_times_float_is_the_default_dtype() -> None:
     torch.testing.assert_close(result, torch.tensor([2.5, 5.0, 7.5]))
 
 
-@contextmanager
-def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(dtype)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(old)
-
-
 def test_integer_tensor_times_float_follows_set_default_dtype() -> None:
-    with _default_dtype(torch.float64):
+    with default_dtype(torch.float64):
         result = _mul(torch.tensor([1, 2]), 0.5)
     assert result.dtype == torch.float64, (
         "with torch.set_default_dtype(torch.float64), int64 tensor * 0.5 must be float64, "
