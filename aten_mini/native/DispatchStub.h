@@ -55,6 +55,19 @@ namespace at_mini::native {
 // A stub then calls the kernel of the highest capability <= the chosen one
 // that it has (a compiler without AVX512 support builds no AVX512 slot).
 //
+// Like ATen, REGISTER_DISPATCH fills no AVX512 slot: the AVX512 build of a
+// kernel file registers nothing for it, so on an AVX512 CPU the stub runs the
+// AVX2 kernel. A kernel that is faster with 512-bit vectors says so with
+// ALSO_REGISTER_AVX512_DISPATCH, which registers in every build. The kit uses
+// the same macro for the same stubs as torch (sigmoid and log1p; add, mul,
+// sum, cumsum, where, relu's clamp_min and softplus are REGISTER_DISPATCH
+// upstream). It matters for results, not only speed: the vectorized body of a
+// loop covers multiples of 2 * Vectorized<T>::size() elements and the tail runs
+// the scalar lambda, so the AVX2 and AVX512 kernels split a tensor at different
+// elements, and where the two paths round differently (add of Half with
+// alpha, see Note [add of Half and BFloat16 rounds like torch]) only the
+// capability torch itself runs gives torch's bits.
+//
 // A bad override value is an error (a typo must not silently benchmark the
 // wrong kernel): every stub call raises it. A valid value this CPU cannot run
 // (avx512 on an AVX2 machine) warns once and falls back to the best the CPU
@@ -87,6 +100,12 @@ const std::vector<StubInfo>& stub_infos();
 void trace_stub_call(const char* stub, const char* kernel);
 extern std::atomic<bool> trace_enabled;
 [[noreturn]] void no_kernel_error(const char* stub, c10::DeviceType device);
+// What REGISTER_DISPATCH puts in the AVX512 slot: nothing. See Note [CPU
+// capabilities].
+template <typename FnPtr>
+constexpr FnPtr no_avx512_slot(FnPtr /*kernel*/) {
+  return nullptr;
+}
 } // namespace detail
 
 // Note [DispatchStub is constant-initialised]
@@ -230,8 +249,20 @@ struct StubInfoRegisterer {
 #define REGISTER_DISPATCH(name, fn) \
   static const bool name##_cuda_registered = name.register_cuda(fn)
 #elif defined(CPU_CAPABILITY)
+// See Note [CPU capabilities]: in the AVX512 build REGISTER_DISPATCH leaves
+// the slot empty (`fn` is still named, so the kernel is compiled and checked).
+#if defined(CPU_CAPABILITY_AVX512)
+#define REGISTER_DISPATCH(name, fn)                            \
+  static const bool name##_cpu_registered = name.register_cpu( \
+      ::at_mini::native::CPUCapability::CPU_CAPABILITY,        \
+      ::at_mini::native::detail::no_avx512_slot(fn))
+#else
 #define REGISTER_DISPATCH(name, fn)         \
   static const bool name##_cpu_registered = \
+      name.register_cpu(::at_mini::native::CPUCapability::CPU_CAPABILITY, fn)
+#endif
+#define ALSO_REGISTER_AVX512_DISPATCH(name, fn) \
+  static const bool name##_cpu_registered =     \
       name.register_cpu(::at_mini::native::CPUCapability::CPU_CAPABILITY, fn)
 #else
 #define REGISTER_DISPATCH(name, fn)                              \

@@ -113,14 +113,42 @@ def test_default_choice_is_best_supported() -> None:
     best = _best_for_this_cpu()
     compiled = _c()._compiled_cpu_capabilities()
     assert json.loads(result.stdout)["cap"] == best
-    expected = max((c for c in compiled if ORDER.index(c) <= ORDER.index(best)), key=ORDER.index)
+    registered = _c()._dispatch_stubs()["add_stub"]
+    expected = max(
+        (c for c in compiled if ORDER.index(c) <= ORDER.index(best) and c in registered),
+        key=ORDER.index,
+    )
     assert ["add_stub", expected] in json.loads(result.stdout)["events"]
+
+
+TRACE_ADD_SIGMOID = """
+    import json, torch, aten_mini
+    from aten_mini import _C
+    _C._stub_trace(True)
+    aten_mini.add(torch.ones(100), torch.ones(100))
+    aten_mini.sigmoid(torch.ones(100))
+    _C._stub_trace(False)
+    print(json.dumps({"cap": _C._cpu_capability(), "events": _C._stub_trace_events()}))
+"""
 
 
 @pytest.mark.parametrize("capability", ORDER)
 def test_override_runs_the_named_kernel(capability: str) -> None:
-    out = _run_on(TRACE_ADD, capability)
-    assert out["events"] == [["add_stub", capability]]
+    # Like torch, add's kernel is registered with REGISTER_DISPATCH, which
+    # fills no AVX512 slot, and sigmoid's with ALSO_REGISTER_AVX512_DISPATCH
+    # (Note [CPU capabilities] in aten_mini/native/DispatchStub.h).
+    out = _run_on(TRACE_ADD_SIGMOID, capability)
+    add = "avx2" if capability == "avx512" else capability
+    assert out["events"] == [["add_stub", add], ["sigmoid_stub", capability]]
+
+
+def test_no_avx512_slot_without_also_register() -> None:
+    stubs = _c()._dispatch_stubs()
+    also = {"sigmoid_stub", "log1p_stub"}  # ALSO_REGISTER_AVX512_DISPATCH, as in torch
+    with_avx512 = {name for name, kernels in stubs.items() if "avx512" in kernels}
+    if "avx512" not in _c()._compiled_cpu_capabilities():
+        pytest.skip(why_not_run("avx512"))
+    assert with_avx512 == also
 
 
 def test_bad_override_is_an_error() -> None:

@@ -142,8 +142,9 @@ def kernel_label(name: str) -> str:
 
 
 def stub_registrations(root: Path, stub: str) -> list[Hit]:
-    """`REGISTER_DISPATCH(stub, ...)` lines in the kernel sources (one per backend file)."""
-    pattern = re.compile(rf"\bREGISTER_\w*DISPATCH\(\s*{re.escape(stub)}\b")
+    """`REGISTER_DISPATCH(stub, ...)` lines (or `ALSO_REGISTER_AVX512_DISPATCH`) in the
+    kernel sources (one per backend file)."""
+    pattern = re.compile(rf"\b(?:ALSO_)?REGISTER_\w*DISPATCH\(\s*{re.escape(stub)}\b")
     hits: list[Hit] = []
     for path in kernel_check.source_files(root):
         rel = path.relative_to(root).as_posix()

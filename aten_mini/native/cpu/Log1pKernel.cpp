@@ -28,6 +28,7 @@ void log1p_kernel(at::TensorIteratorBase& iter) {
 
 } // namespace
 
-REGISTER_DISPATCH(log1p_stub, &log1p_kernel);
+// torch runs its log1p kernel with AVX512 too. See Note [CPU capabilities].
+ALSO_REGISTER_AVX512_DISPATCH(log1p_stub, &log1p_kernel);
 
 } // namespace at_mini::native

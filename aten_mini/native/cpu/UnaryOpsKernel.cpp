@@ -48,7 +48,9 @@ void sigmoid_kernel(at::TensorIteratorBase& iter) {
 
 } // namespace
 
+// torch runs its sigmoid kernel with AVX512 too, relu (clamp_min) with AVX2.
+// See Note [CPU capabilities].
 REGISTER_DISPATCH(relu_stub, &relu_kernel);
-REGISTER_DISPATCH(sigmoid_stub, &sigmoid_kernel);
+ALSO_REGISTER_AVX512_DISPATCH(sigmoid_stub, &sigmoid_kernel);
 
 } // namespace at_mini::native
