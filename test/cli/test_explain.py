@@ -145,11 +145,10 @@ add: one op of aten-mini, 5 overloads
       tested here too: bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8
       upstream only:   complex128, complex32, complex64
       upstream samples (float32): 11 sample_inputs, 118 reference_inputs (test/upstream runs them)
-  known gaps (test/upstream/upstream_opinfo.py GAPS): 4
+  known gaps (test/upstream/upstream_opinfo.py GAPS): 3
       add_complex: missing dtype (functional, inplace, out, out_noncontig; dtypes complex128, complex32, complex64)
       number_self: missing overload (functional)
       add_scalar_out: missing overload (out, out_noncontig)
-      half_alpha: wrong semantics (functional, inplace, out, out_noncontig; dtypes float16)
 """,
         )
 

@@ -325,11 +325,6 @@ def _number_operand(s: Sample) -> bool:
     return _is_number(s.input) or any(_is_number(a) for a in s.args)
 
 
-def _fractional_alpha(s: Sample) -> bool:
-    alpha = s.kwargs.get("alpha")
-    return isinstance(alpha, float) and not alpha.is_integer()
-
-
 COMPLEX = frozenset({torch.complex32, torch.complex64, torch.complex128})
 VALUES = frozenset({"functional", "inplace", "out", "out_noncontig"})
 OUT = frozenset({"out", "out_noncontig"})
@@ -402,17 +397,6 @@ GAPS: tuple[Gap, ...] = (
         frozenset({"where"}),
         frozenset({"functional"}),
         when=_number_operand,
-    ),
-    Gap(
-        "half_alpha",
-        WRONG_SEMANTICS,
-        "add in float16 with a non-integer alpha is one ulp away from torch in some "
-        "elements (torch computes alpha*other and the sum in float, rounding once): "
-        "issue 14 item 2",
-        frozenset({"add"}),
-        VALUES,
-        frozenset({torch.float16}),
-        when=_fractional_alpha,
     ),
     Gap(
         "log1p_backward",
