@@ -34,9 +34,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # with check_forward_ad) imports torch._decomp.decompositions_for_jvp,
     # which calls torch.jit.script: a FutureWarning in torch 2.14, an error
     # under this suite's filterwarnings=error, wherever a test first makes a
-    # dual tensor. Import it here once, with that one warning silenced.
+    # dual tensor. Import it here once, with that one warning silenced (of any
+    # category: torch 2.11, which the GPU machine has, makes it a
+    # DeprecationWarning).
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", FutureWarning)
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated")
         importlib.import_module("torch._decomp.decompositions_for_jvp")
 
 

@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="derivatives.yaml (default: tools/autograd/derivatives.yaml under the source root,"
         " if it exists)",
     )
+    p.add_argument(
+        "--torch-dimnames",
+        action="store_true",
+        help="the torch built against still has named tensors (torch 2.11): structured"
+        " wrappers' set_output_* take a DimnameList (Note [torch with named tensors] in"
+        " torchgen_mini/dest/structured.py)",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing when all is well")
     return p
 
@@ -130,7 +137,7 @@ def load(args: argparse.Namespace, root: Path) -> tuple[Context, list[Diagnostic
     if parsed.errors:
         return Context(fns), parsed.errors
     derivatives, errors = load_derivatives(fns, args.derivatives, root)
-    return Context(fns, derivatives), errors
+    return Context(fns, derivatives, args.torch_dimnames), errors
 
 
 def main(argv: list[str]) -> int:

@@ -44,6 +44,9 @@ class Context:
     # none (a YAML tree without tools/autograd/derivatives.yaml), and then no
     # RegisterAutograd.cpp is generated.
     derivatives: list[DifferentiabilityInfo] | None = None
+    # The torch compiled against still has named tensors (`--torch-dimnames`;
+    # Note [torch with named tensors] in torchgen_mini/dest/structured.py).
+    torch_dimnames: bool = False
 
 
 @dataclass(frozen=True)

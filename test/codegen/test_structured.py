@@ -263,6 +263,26 @@ at::Tensor wrapper_CPU_hypot(const at::Tensor& self, const at::Tensor& other) {
 +  return out;""",
         )
 
+    def test_dimnames_overrides_for_torch_with_named_tensors(self) -> None:
+        # Note [torch with named tensors]: against torch 2.11's headers every
+        # set_output_* override also takes the DimnameList and hands it on.
+        regs = register_dispatch_key.registrations(FNS)[DispatchKey.CPU]
+        out = next(r for r in regs if str(r.f.func.name) == "hypot.out")
+        self.assertExpectedInline(
+            changed_lines(
+                register_dispatch_key.wrapper(out),
+                register_dispatch_key.wrapper(out, dimnames=True),
+            ),
+            """\
+@@ 2x
+-      at::TensorOptions options) override {
++      at::TensorOptions options,
++      at::DimnameList names) override {
+@@ 2x
+-    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options);
++    at_mini::native::structured_hypot_out::set_output_raw_strided(output_idx, sizes, strides, options, names);""",
+        )
+
     def test_cuda_wrappers_add_device_guards(self) -> None:
         regs = registrations()
         self.assertExpectedInline(

@@ -144,11 +144,12 @@ def _device_guards(r: Registration) -> list[str]:
     return [] if first is None else [first.name]
 
 
-def wrapper(r: Registration) -> str:
-    """The typed wrapper that the dispatcher calls for this key."""
+def wrapper(r: Registration, dimnames: bool = False) -> str:
+    """The typed wrapper that the dispatcher calls for this key (`dimnames`: see
+    Note [torch with named tensors] in torchgen_mini/dest/structured.py)."""
     sig = dispatcher.signature(r.f)
     if r.group is not None:
-        classes = [structured.wrapper_class(r.group, r.key, r.f.func.kind())]
+        classes = [structured.wrapper_class(r.group, r.key, r.f.func.kind(), dimnames)]
         guards: list[str] = []  # the wrapper class holds the guard
         body = structured.wrapper_body(r.group, r.f, r.key)
     else:
@@ -186,13 +187,15 @@ def includes(key: DispatchKey, regs: list[Registration]) -> list[str]:
     return base
 
 
-def compute(key: DispatchKey, regs: list[Registration]) -> dict[str, object]:
+def compute(
+    key: DispatchKey, regs: list[Registration], dimnames: bool = False
+) -> dict[str, object]:
     return {
         "key": str(key),
         "includes": includes(key, regs),
         "wrappers": [
             *([structured.helpers(key)] if any(r.group is not None for r in regs) else []),
-            *(wrapper(r) for r in regs),
+            *(wrapper(r, dimnames) for r in regs),
         ],
         "impls": [impl_line(r) for r in regs],
     }
@@ -201,4 +204,6 @@ def compute(key: DispatchKey, regs: list[Registration]) -> dict[str, object]:
 def outputs(ctx: Context) -> Iterator[Output]:
     """Register<Key>.cpp for every key that some overload has a kernel for."""
     for key, regs in registrations(ctx.native_functions).items():
-        yield Output(filename(key), "RegisterDispatchKey.cpp", compute(key, regs))
+        yield Output(
+            filename(key), "RegisterDispatchKey.cpp", compute(key, regs, ctx.torch_dimnames)
+        )

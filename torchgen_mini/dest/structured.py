@@ -413,15 +413,34 @@ def parent_class(s: Structured, key: DispatchKey) -> str:
     return f"{NATIVE_NAMESPACE}::structured_{s.g.out.dispatch[key]}"
 
 
-def wrapper_class(s: Structured, key: DispatchKey, kind: SchemaKind) -> str:
-    """The subclass of the backend's impl class (or the meta class) for one variant."""
+# Note [torch with named tensors]
+# torch removed named tensors after 2.11 (the kit pins 2.14): since then
+# at::impl::MetaBase's set_output_strided / set_output_raw_strided take
+# (output_idx, sizes, strides, options), before that also a DimnameList.  The
+# wrapper classes override them, so their signature must match the torch they
+# are compiled against.  CMakeLists.txt passes `--torch-dimnames` when torch's
+# headers still have ATen/core/Dimname.h (torch 2.11, which the GPU machine
+# has), and then the overrides take `at::DimnameList names` and hand it on to
+# the parent.  Against the pinned torch the output is upstream's 2.14 form.
+
+
+def wrapper_class(s: Structured, key: DispatchKey, kind: SchemaKind, dimnames: bool = False) -> str:
+    """The subclass of the backend's impl class (or the meta class) for one variant;
+    `dimnames`: see Note [torch with named tensors]."""
     name = class_name(s, key, kind)
+    names = ["names"] if dimnames else []
     parent = parent_class(s, key)
     guards = ["guard_"] if key is DispatchKey.CUDA else []
     supers = [parent] if s.has_super else []
     if kind is SchemaKind.functional:
         return render_macro(
-            MACROS, "functional_class", name=name, parent=parent, guards=guards, supers=supers
+            MACROS,
+            "functional_class",
+            name=name,
+            parent=parent,
+            guards=guards,
+            supers=supers,
+            names=names,
         )
     return render_macro(
         MACROS,
@@ -433,6 +452,7 @@ def wrapper_class(s: Structured, key: DispatchKey, kind: SchemaKind) -> str:
         inplace_checks=["out"] if kind is SchemaKind.inplace else [],
         resizes=["out"] if kind is SchemaKind.out else [],
         proxies=["out"],
+        names=names,
     )
 
 

@@ -127,35 +127,39 @@ struct structured_{{ kernel }} : public {{ parent }} {
     }
 {%- endmacro %}
 
-{% macro set_output_head(which) %}
+{#- `names`: the DimnameList parameter (zero or one name) that torch's set_output_*
+    take in releases that still have named tensors; see Note [torch with named
+    tensors] in torchgen_mini/dest/structured.py. #}
+{% macro set_output_head(which, names) %}
   void set_output_{{ which }}(
       int64_t output_idx,
       at::IntArrayRef sizes,
       at::IntArrayRef strides,
-      at::TensorOptions options) override {
+      at::TensorOptions options{% for n in names %},
+      at::DimnameList {{ n }}{% endfor %}) override {
 {%- endmacro %}
 
 {#- `supers`: the parent whose set_output_raw_strided is called last (zero or one:
     none for at::impl::MetaBase, whose set_output_* only assert). #}
-{% macro set_output_tail(supers) %}
+{% macro set_output_tail(supers, names) %}
 {% for parent in supers %}
     // The parent last: it reads the output back through maybe_get_output().
-    {{ parent }}::set_output_raw_strided(output_idx, sizes, strides, options);
+    {{ parent }}::set_output_raw_strided(output_idx, sizes, strides, options{% for n in names %}, {{ n }}{% endfor %});
 {% endfor %}
   }
 {%- endmacro %}
 
-{% macro created_output(which, supers, guards) %}
-{{ set_output_head(which) }}
+{% macro created_output(which, supers, guards, names) %}
+{{ set_output_head(which, names) }}
 {% for g in guards %}
 {{ set_device(g) }}
 {% endfor %}
     outputs_[output_idx] = create_out(sizes, strides, options);
-{{ set_output_tail(supers) }}
+{{ set_output_tail(supers, names) }}
 {%- endmacro %}
 
-{% macro borrowed_output(which, supers, guards, inplace_checks, resizes, proxies) %}
-{{ set_output_head(which) }}
+{% macro borrowed_output(which, supers, guards, inplace_checks, resizes, proxies, names) %}
+{{ set_output_head(which, names) }}
 {% for g in guards %}
 {{ set_device(g) }}
 {% endfor %}
@@ -172,14 +176,14 @@ struct structured_{{ kernel }} : public {{ parent }} {
       proxy_outputs_[output_idx] = std::move(proxy).value();
     }
 {% endfor %}
-{{ set_output_tail(supers) }}
+{{ set_output_tail(supers, names) }}
 {%- endmacro %}
 
 {#- The functional variant's class: allocates its output. #}
-{% macro functional_class(name, parent, guards, supers) %}
+{% macro functional_class(name, parent, guards, supers, names) %}
 struct {{ name }} final : public {{ parent }} {
-{{ created_output("strided", supers, guards) }}
-{{ created_output("raw_strided", supers, guards) }}
+{{ created_output("strided", supers, guards, names) }}
+{{ created_output("raw_strided", supers, guards, names) }}
   const at::Tensor& maybe_get_output(int64_t output_idx) override {
     return outputs_[output_idx];
   }
@@ -191,11 +195,11 @@ struct {{ name }} final : public {{ parent }} {
 {% endmacro %}
 
 {#- The in-place and out= variants' class: borrows self / out. #}
-{% macro borrowing_class(name, parent, guards, supers, inplace_checks, resizes, proxies) %}
+{% macro borrowing_class(name, parent, guards, supers, inplace_checks, resizes, proxies, names) %}
 struct {{ name }} final : public {{ parent }} {
   explicit {{ name }}(at::Tensor& out0) : outputs_{std::ref(out0)} {}
-{{ borrowed_output("strided", supers, guards, inplace_checks, resizes, proxies) }}
-{{ borrowed_output("raw_strided", supers, guards, inplace_checks, resizes, []) }}
+{{ borrowed_output("strided", supers, guards, inplace_checks, resizes, proxies, names) }}
+{{ borrowed_output("raw_strided", supers, guards, inplace_checks, resizes, [], names) }}
   const at::Tensor& maybe_get_output(int64_t output_idx) override {
     return proxy_outputs_[output_idx].has_value() ? *proxy_outputs_[output_idx]
                                                   : outputs_[output_idx].get();
