@@ -256,6 +256,24 @@ def test_tables_render() -> None:
 # ---- command line -----------------------------------------------------------
 
 
+def test_a_long_error_leaves_the_table_readable() -> None:
+    # On the GPU machine the log1p CUDA row (no CUDA kernel: task 15) carried
+    # the dispatcher's long message in the aten_mini cell and squeezed the
+    # torch and ratio columns of every other row out of a 140-column table.
+    doc = _document()
+    failed = {**_row("log1p contiguous 64M cuda", 1.0, None), "capability": "avx2"}
+    for key in ("ours", "torch", "ratio", "meets", "number"):
+        del failed[key]
+    failed["error"] = "NotImplementedError: Could not run 'aten_mini::log1p' " + "x" * 300
+    doc["results"].append(failed)
+    console = Console(record=True, width=140)
+    report.print_document(doc, console)
+    text = console.export_text()
+    assert "1.30 [1.30-1.30]" in text  # the other rows keep their ratio column
+    assert f"failed: log1p contiguous 64M cuda (avx2): {failed['error']}" in text
+    assert report.error_lines(doc) == [f"log1p contiguous 64M cuda (avx2): {failed['error']}"]
+
+
 def test_unknown_op_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert kit_main(["bench", "--no-build", "nope"]) == 2
     err = capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from tools.common.errors import KitError
 from tools.common.git import GitError, git, git_bytes, git_succeeds, ls_files, toplevel
+from tools.common.toolchain import default_jobs
 from torchgen_mini.diagnostics import Location
 
 
@@ -50,3 +52,15 @@ def test_outside_a_checkout(tmp_path: Path) -> None:
     assert ls_files(tmp_path) == []
     with pytest.raises(KitError, match="is not inside a git checkout"):
         toplevel(tmp_path)
+
+
+def test_build_jobs_follow_max_jobs_else_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MAX_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)))
+    assert default_jobs() == "16"  # not a fixed -j2 on a 16-core machine
+    monkeypatch.setenv("MAX_JOBS", "3")
+    assert default_jobs() == "3"
+    for bad in ("x", "0", "-2"):
+        monkeypatch.setenv("MAX_JOBS", bad)
+        with pytest.raises(KitError, match=r"MAX_JOBS=.*whole number"):
+            default_jobs()

@@ -48,7 +48,7 @@ from tools.common.console import info
 from tools.common.errors import KitError
 from tools.common.git import git
 from tools.common.paths import ROOT
-from tools.common.toolchain import JOBS, tool
+from tools.common.toolchain import default_jobs, tool
 
 SCRATCH = ROOT / ".kit" / "bench"
 KERNEL = Path("aten_mini/native/cpu/UnaryOpsKernel.cpp")
@@ -228,7 +228,7 @@ def build(tree: Path, env: dict[str, str] | None = None) -> Took:
     configure = Took(0, 0) if (b / "build.ninja").is_file() else cmake(configure_args(tree, b), env)
     recompact(b)
     seen = len(log_lines(b))
-    took = cmake(["--build", str(b), "-j", JOBS], env)
+    took = cmake(["--build", str(b), "-j", default_jobs()], env)
     return configure + Took(took.wall, took.cpu, units_in(log_lines(b)[seen:]))
 
 

@@ -87,7 +87,9 @@ def results_table(doc: dict[str, Any]) -> Table:
     for row in doc["results"]:
         head = [row["case"], row["capability"], str(row["threads"])]
         if "error" in row:
-            table.add_row(*head, f"[red]{row['error']}[/]", "", "", "", "")
+            # The message goes under the table (error_lines): in a cell it
+            # widens its column until the other columns are cut off.
+            table.add_row(*head, "", "", "[red]failed[/]", "", "[red]error[/]")
             continue
         r = row["ratio"]
         table.add_row(
@@ -99,6 +101,15 @@ def results_table(doc: dict[str, Any]) -> Table:
             _verdict(row["meets"]),
         )
     return table
+
+
+def error_lines(doc: dict[str, Any]) -> list[str]:
+    """`<case> (<capability>): <first line of the error>` for every case that failed."""
+    return [
+        f"{row['case']} ({row['capability']}): {row['error']}"
+        for row in doc["results"]
+        if "error" in row
+    ]
 
 
 def numeric_table(doc: dict[str, Any]) -> Table:
@@ -147,6 +158,8 @@ def print_document(
     console = console or Console(width=None if sys.stdout.isatty() else 140)
     if doc["results"]:
         console.print(results_table(doc))
+        for line in error_lines(doc):
+            console.print(f"failed: {line}", markup=False, highlight=False, soft_wrap=True)
     if doc["numeric"]:
         console.print(numeric_table(doc))
     for item in doc["unavailable"]:

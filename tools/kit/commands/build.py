@@ -23,7 +23,7 @@ from tools.common.console import info, step
 from tools.common.errors import KitError
 from tools.common.paths import ROOT
 from tools.common.proc import run_process
-from tools.common.toolchain import JOBS, tool
+from tools.common.toolchain import default_jobs, tool
 
 NAME = "build"
 HELP = "generate code and build libaten_mini + aten_mini._C (incremental)"
@@ -46,7 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show everything: ninja's own lines and every compiler command",
     )
-    parser.add_argument("-j", "--jobs", default=JOBS, help=f"parallel jobs (default {JOBS})")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        default=None,
+        help="parallel jobs (default: $MAX_JOBS, else the number of CPUs)",
+    )
 
 
 def _cached(name: str) -> str | None:
@@ -263,7 +268,7 @@ def check_inputs() -> None:
 
 
 def build(
-    *, cuda: str | None = None, clean: bool = False, jobs: str = JOBS, verbose: bool = False
+    *, cuda: str | None = None, clean: bool = False, jobs: str | None = None, verbose: bool = False
 ) -> None:
     check_inputs()
     if clean and BUILD_DIR.exists():
@@ -271,7 +276,7 @@ def build(
         shutil.rmtree(BUILD_DIR)
     if _needs_configure(cuda):
         configure(cuda)
-    compile_all(jobs, verbose)
+    compile_all(jobs or default_jobs(), verbose)
 
 
 def ensure_built() -> None:
