@@ -11,8 +11,8 @@ import os
 import subprocess
 import sys
 import textwrap
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch

@@ -9,6 +9,7 @@ timestamps and durations normalised. The real checkout is never touched.
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import os
 import re
@@ -106,6 +107,12 @@ def normalise(text: str) -> str:
         line = line.replace("─", "-").replace("…", "...")
         lines.append(re.sub(r" {2,}", " ", line).rstrip())
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def changed(before: str, after: str) -> str:
+    """The lines of `after` that differ from `before`: `-old` then `+new`, as in a diff."""
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return "\n".join(x for x in lines if x[:1] in "+-" and x[:3] not in ("---", "+++")) + "\n"
 
 
 def show(result: tuple[int, str, str]) -> str:

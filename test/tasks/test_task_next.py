@@ -6,7 +6,7 @@ the fixture repository (01-fix-greeting in foundations; 02-shout in kernels, aft
 
 from __future__ import annotations
 
-from taskrepo import RepoTestCase, git, kit, show
+from taskrepo import RepoTestCase, changed, git, kit, show
 
 from tools.taskkit import progress
 
@@ -109,8 +109,9 @@ topic; `./kit solution <id>` compares your work with a reference.
         )
 
     def test_tasks_shows_the_path_by_track_with_locked_tasks(self) -> None:
+        before = show(kit(self.repo, "tasks"))
         self.assertExpectedInline(
-            show(kit(self.repo, "tasks")),
+            before,
             """\
 exit 0
 aten-mini learning path
@@ -124,18 +125,18 @@ task (a number or the slug also works).
 """,
         )
         self.mark_passed("01-fix-greeting")
+        # Passing 01 marks it passed, unlocks 02 and moves "next" on.
         self.assertExpectedInline(
-            show(kit(self.repo, "tasks")),
+            changed(before, show(kit(self.repo, "tasks"))),
             """\
-exit 0
-aten-mini learning path
-| | id | title | level | status |
-| | 1. foundations | | | |
-| | 01-fix-greeting | Greet politely | easy | passed |
-| | 2. kernels | | | |
-| | 02-shout | Shout | medium | unlocked |
-1/2 passed. Next on the path: 02-shout; `./kit next` starts it, `./kit start <id>` starts any task
-(a number or the slug also works).
+-| | 01-fix-greeting | Greet politely | easy | unlocked |
++| | 01-fix-greeting | Greet politely | easy | passed |
+-| | 02-shout | Shout (after 01) | medium | locked |
+-0/2 passed. Next on the path: 01-fix-greeting; `./kit next` starts it, `./kit start <id>` starts any
+-task (a number or the slug also works).
++| | 02-shout | Shout | medium | unlocked |
++1/2 passed. Next on the path: 02-shout; `./kit next` starts it, `./kit start <id>` starts any task
++(a number or the slug also works).
 """,
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -39,6 +39,22 @@ def default_dtype(dtype: torch.dtype) -> Iterator[None]:
         yield
     finally:
         torch.set_default_dtype(old)
+
+
+def raises_like_torch(
+    calls: Mapping[str, Callable[[ModuleType], object]], ours: ModuleType
+) -> None:
+    """Each of `calls` (name -> call on a module) raises a RuntimeError on `torch`,
+    and on `ours` one whose message starts with the same line."""
+    import torch
+
+    for name, call in calls.items():
+        with pytest.raises(RuntimeError) as theirs:
+            call(torch)
+        message = re.escape(str(theirs.value).splitlines()[0])
+        with pytest.raises(RuntimeError, match=message):
+            call(ours)
+            pytest.fail(f"{name}: no error")
 
 
 def registered_at(qualname: str, key: str) -> str:

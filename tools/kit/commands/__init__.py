@@ -33,6 +33,16 @@ COMMANDS: list[str] = [
 ]
 
 
+Flag = tuple[str | tuple[str, ...], str]
+
+
+def add_flags(parser: argparse._ActionsContainer, *flags: Flag) -> None:
+    """On/off options: each `(name, help)` or `((short, long), help)` is a store_true flag."""
+    for names, help_text in flags:
+        spelled = (names,) if isinstance(names, str) else names
+        parser.add_argument(*spelled, action="store_true", help=help_text)
+
+
 def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
     """Add the command of module `name` to `sub`: its NAME, HELP, options and `run`."""
     module = importlib.import_module(f"{__name__}.{name}")

@@ -23,6 +23,7 @@ from tools.bench.cases import OPS
 from tools.common.console import info
 from tools.common.errors import KitError
 from tools.common.paths import ROOT
+from tools.kit.commands import add_flags
 
 NAME = "bench"
 HELP = "benchmark aten_mini's ops against torch (ratios), or the edit-build loop (--build)"
@@ -36,9 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "ops", nargs="*", metavar="OP", help=f"ops to measure (default: all of {', '.join(OPS)})"
     )
     parser.add_argument(
-        "--json", action="store_true", help="print one JSON document instead of tables"
-    )
-    parser.add_argument(
         "--threads",
         choices=tuple(THREADS),
         default="both",
@@ -50,27 +48,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="best",
         help="aten_mini's CPU kernels: the best this CPU runs (default), one, or all",
     )
-    parser.add_argument(
-        "--cuda",
-        action="store_true",
-        help="also run the CUDA cases (64M float32) when a GPU is present",
-    )
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (noisier)")
-    parser.add_argument(
-        "--build", action="store_true", help="measure the edit-build loop instead (minutes)"
-    )
-    parser.add_argument(
-        "--no-clean", action="store_true", help="with --build: skip the clean-build measurement"
-    )
-    parser.add_argument(
-        "--no-build", action="store_true", help="do not bring the build up to date first"
-    )
-    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="with --build: list the translation units each step compiled, with seconds",
+    add_flags(
+        parser,
+        ("--json", "print one JSON document instead of tables"),
+        ("--cuda", "also run the CUDA cases (64M float32) when a GPU is present"),
+        ("--quick", "fewer, shorter rounds (noisier)"),
+        ("--build", "measure the edit-build loop instead (minutes)"),
+        ("--no-clean", "with --build: skip the clean-build measurement"),
+        ("--no-build", "do not bring the build up to date first"),
+        ("--check", "exit 1 when a target is missed"),
+        (
+            ("-v", "--verbose"),
+            "with --build: list the translation units each step compiled, with seconds",
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from tools.common.errors import KitError
 from tools.common.paths import ROOT
 from tools.common.proc import run_process
 from tools.common.toolchain import default_jobs, tool
+from tools.kit.commands import add_flags
 
 NAME = "build"
 HELP = "generate code and build libaten_mini + aten_mini._C (incremental)"
@@ -32,19 +33,15 @@ BUILD_DIR = ROOT / "build"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    cuda = parser.add_mutually_exclusive_group()
-    cuda.add_argument(
-        "--no-cuda", action="store_true", help="skip the CUDA kernels (remembered until --cuda)"
+    add_flags(
+        parser.add_mutually_exclusive_group(),
+        ("--no-cuda", "skip the CUDA kernels (remembered until --cuda)"),
+        ("--cuda", "build the CUDA kernels again after --no-cuda"),
     )
-    cuda.add_argument(
-        "--cuda", action="store_true", help="build the CUDA kernels again after --no-cuda"
-    )
-    parser.add_argument("--clean", action="store_true", help="delete build/ first")
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="show everything: ninja's own lines and every compiler command",
+    add_flags(
+        parser,
+        ("--clean", "delete build/ first"),
+        (("-v", "--verbose"), "show everything: ninja's own lines and every compiler command"),
     )
     parser.add_argument(
         "-j",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.common.paths import ROOT
+from tools.kit.commands import add_flags
 from tools.ops import live, oplookup
 from tools.ops.oplookup import Hit
 from torchgen_mini import kernel_check
@@ -49,13 +50,13 @@ WRAPPER_FILES = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("op", help="op name as in native_functions.yaml (add, add_, add.Tensor)")
-    parser.add_argument(
-        "--no-live", action="store_true", help="skip the parts that import the built extension"
-    )
-    parser.add_argument(
-        "--no-upstream",
-        action="store_true",
-        help="skip upstream's OpInfo status (its first run imports torch's op_db: ~10 s)",
+    add_flags(
+        parser,
+        ("--no-live", "skip the parts that import the built extension"),
+        (
+            "--no-upstream",
+            "skip upstream's OpInfo status (its first run imports torch's op_db: ~10 s)",
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 
 from tools import lint
+from tools.kit.commands import add_flags
 from tools.lint.hooks import install_hooks
 from tools.lint.runner import run_lintrunner
 
@@ -27,16 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "names", nargs="*", metavar="LINTER", help=f"any of: {', '.join(lint.LINTERS)}"
     )
-    parser.add_argument(
-        "--fix", action="store_true", help="let the tools rewrite files (lintrunner -a)"
-    )
-    parser.add_argument(
-        "--changed",
-        action="store_true",
-        help="only the files changed since HEAD (lintrunner without --all-files)",
-    )
-    parser.add_argument(
-        "--install-hooks", action="store_true", help="install the git pre-commit hook and exit"
+    add_flags(
+        parser,
+        ("--fix", "let the tools rewrite files (lintrunner -a)"),
+        ("--changed", "only the files changed since HEAD (lintrunner without --all-files)"),
+        ("--install-hooks", "install the git pre-commit hook and exit"),
     )
 
 

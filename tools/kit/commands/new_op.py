@@ -23,6 +23,7 @@ from typing import Any
 from tools.common.console import info
 from tools.common.errors import KitError
 from tools.common.paths import ROOT
+from tools.kit.commands import add_flags
 from tools.lint.external import ToolMissing, tool_path
 from tools.ops import oplookup, scaffold
 from tools.ops.scaffold import Plan
@@ -52,18 +53,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help='its functional schema, e.g. "hypot(Tensor self, Tensor other) -> Tensor"',
     )
-    parser.add_argument("--inplace", action="store_true", help="also add <name>_ (in-place)")
-    parser.add_argument(
-        "--out",
-        action="store_true",
-        help="also add <name>.out (out=; a structured op always has it)",
+    add_flags(
+        parser,
+        ("--inplace", "also add <name>_ (in-place)"),
+        ("--out", "also add <name>.out (out=; a structured op always has it)"),
+        (
+            "--no-structured",
+            "one hand-written kernel per variant instead of a structured meta() + impl()",
+        ),
+        ("--no-cuda", "no CUDA kernel (CPU only)"),
     )
-    parser.add_argument(
-        "--no-structured",
-        action="store_true",
-        help="one hand-written kernel per variant instead of a structured meta() + impl()",
-    )
-    parser.add_argument("--no-cuda", action="store_true", help="no CUDA kernel (CPU only)")
 
 
 def parse_schema(name: str, text: str) -> FunctionSchema:
