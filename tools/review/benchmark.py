@@ -36,6 +36,7 @@ from types import ModuleType
 from typing import Any
 
 from tools.common.errors import KitError
+from tools.common.git import GitError, git, remove_worktree, run_git
 from tools.review.comments import Review
 from tools.review.context import dict_context
 from tools.review.engine import run_rules
@@ -64,13 +65,6 @@ def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedPr
     return subprocess.run(
         cmd, cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout
     )
-
-
-def git(repo: Path, *args: str) -> str:
-    proc = run(["git", *args], repo)
-    if proc.returncode != 0:
-        raise CaseError(f"git {args[0]} failed: {proc.stderr.strip()[:200]}")
-    return proc.stdout
 
 
 def edited(case: Any, read: Callable[[str], str | None]) -> dict[str, str]:
@@ -117,8 +111,8 @@ CONTEXT_FILES = ("test/opinfo/samples.py", "test/opinfo/core.py", "tools/bc/allo
 
 @cache
 def _show(repo: Path, commit: str, rel: str) -> str | None:
-    proc = run(["git", "show", f"{commit}:{rel}"], repo)
-    return proc.stdout if proc.returncode == 0 else None
+    proc = run_git(repo, "show", f"{commit}:{rel}")
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None
 
 
 def static_review(case: Any, base: str = "HEAD", repo: Path = ROOT) -> Review:
@@ -262,7 +256,7 @@ class Worktree:
         return self.path
 
     def __exit__(self, *exc: object) -> None:
-        run(["git", "worktree", "remove", "--force", str(self.path)], ROOT)
+        remove_worktree(ROOT, self.path)
         self.tmp.cleanup()
 
 
@@ -327,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-    except (CaseError, subprocess.TimeoutExpired) as exc:
+    except (CaseError, GitError, subprocess.TimeoutExpired) as exc:
         print(f"benchmark: error: {exc}", file=sys.stderr)
         return 1
     sys.stdout.write(table(results))

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import torch
 
+from tools.common.git import git
 from tools.common.tasktest import dtype_id
 
 # atan2 is the PR's op: the stubs of the build this file is type-checked against may lack it.
@@ -32,10 +33,7 @@ ROOT = Path(__file__).resolve().parents[4]
 
 
 def _git(*args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
+    return git(ROOT, *args).strip()
 
 
 @cache
