@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 from pathlib import Path
@@ -64,3 +65,23 @@ def test_build_jobs_follow_max_jobs_else_the_cpus(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv("MAX_JOBS", bad)
         with pytest.raises(KitError, match=r"MAX_JOBS=.*whole number"):
             default_jobs()
+
+
+def test_git_runs_through_the_one_wrapper() -> None:
+    # A command list starting with "git" anywhere in tools/ or torchgen_mini/
+    # except tools/common/git.py is a second git wrapper (issue 12).
+    root = Path(__file__).resolve().parents[2]
+    wrapper = root / "tools" / "common" / "git.py"
+    found = []
+    for path in sorted([*(root / "tools").rglob("*.py"), *(root / "torchgen_mini").rglob("*.py")]):
+        if path == wrapper:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.List | ast.Tuple)
+                and node.elts
+                and isinstance(node.elts[0], ast.Constant)
+                and node.elts[0].value == "git"
+            ):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []
