@@ -51,7 +51,7 @@ void where_loop(char** data, const int64_t* strides, int64_t n) {
 void where_kernel(at::TensorIterator& iter) {
   AT_DISPATCH_ALL_TYPES_AND_COMPLEX_AND3(
       at::kBool, at::kHalf, at::kBFloat16, iter.dtype(), "where_cpu", [&] {
-        iter.for_each(where_loop<scalar_t>);
+        iter.for_each (where_loop<scalar_t>);
       });
 }
 
