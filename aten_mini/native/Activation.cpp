@@ -1,9 +1,11 @@
 // softplus (structured; loops in cpu/ActivationKernel.cpp and
 // cuda/ActivationKernel.cu) and silu (composite: no kernel of its own).
 
-#include "DispatchStubs.h"
-#include "Functions.h"
-#include "NativeFunctions.h"
+#include "ops/mul.h"
+#include "ops/sigmoid.h"
+#include "ops/silu_native.h"
+#include "ops/softplus_native.h"
+#include "ops/softplus_stubs.h"
 
 #include <ATen/TensorIterator.h>
 

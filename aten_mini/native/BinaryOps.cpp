@@ -2,9 +2,11 @@
 // the stub call). The loops live in cpu/BinaryOpsKernel.cpp and
 // cuda/BinaryOpsKernel.cu.
 
-#include "DispatchStubs.h"
-#include "Functions.h"
-#include "NativeFunctions.h"
+#include "ops/add.h"
+#include "ops/add_native.h"
+#include "ops/add_stubs.h"
+#include "ops/mul_native.h"
+#include "ops/mul_stubs.h"
 
 #include <ATen/ScalarOps.h>
 #include <ATen/TensorIterator.h>

@@ -2,9 +2,11 @@
 // every dim. Loops: cpu/SumKernel.cpp, cpu/CumsumKernel.cpp,
 // cuda/ReduceOpsKernel.cu.
 
-#include "DispatchStubs.h"
-#include "Functions.h"
-#include "NativeFunctions.h"
+#include "ops/cumsum_native.h"
+#include "ops/cumsum_stubs.h"
+#include "ops/sum.h"
+#include "ops/sum_native.h"
+#include "ops/sum_stubs.h"
 
 #include <ATen/TensorIterator.h>
 #include <ATen/WrapDimUtils.h>

@@ -29,11 +29,11 @@ from torchgen_mini.model import NativeFunction
 # the generator writes a file only when its bytes change (Note [Write only
 # what changed]), and unchanged headers keep their timestamps.  The aggregate
 # headers (NativeFunctions.h, Operators.h, Functions.h, DispatchStubs.h) are
-# lists of includes of the per-op ones; a learner's kernel may include them.
-# The kit files that practice tasks add ops to (native/Activation.cpp,
-# BinaryOps.cpp, ReduceOps.cpp, cpu/BinaryOpsKernel.cpp) keep including the
-# aggregates, so a learner's new op is declared there without a new include
-# line (and the tasks' solution patches apply); a new op recompiles them.
+# lists of includes of the per-op ones; a learner's kernel may include them,
+# at the price of recompiling whenever any op is added.  The kit's own files
+# do not: a practice task that adds an op to Activation.cpp, BinaryOps.cpp or
+# ReduceOps.cpp adds its include lines too (`ops/mish_native.h`, ...), as an
+# upstream PR adds `#include <ATen/ops/mish_native.h>` to ATen's Activation.cpp.
 
 # Note [Sharded generated sources]
 # python_functions.cpp and Operators.cpp hold code for every op; a new op

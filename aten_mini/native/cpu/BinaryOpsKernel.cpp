@@ -1,7 +1,8 @@
 // CPU loops of add and mul, compiled once per capability.
 // See Note [CPU capabilities] in DispatchStub.h.
 
-#include "DispatchStubs.h"
+#include "ops/add_stubs.h"
+#include "ops/mul_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 

@@ -1,6 +1,6 @@
 // CPU loop of log1p, compiled once per capability.
 
-#include "DispatchStubs.h"
+#include "ops/log1p_stubs.h"
 
 #include <aten_mini/native/cpu/Loops.h>
 
